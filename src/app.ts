@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import { migrationSources } from './migrations.ts';
+import { createIdentityModule, identityRules, registerAuthentication, requireActor } from './modules/identity/index.ts';
+import { createAccessPolicy } from './platform/access/index.ts';
+import { createAudit } from './platform/audit/index.ts';
+import { auditRoutes, auditRules } from './platform/audit/routes.ts';
+import { type Database, migrate, openDatabase } from './platform/db/index.ts';
+import { createHttpServer } from './platform/http/index.ts';
+import { createMailer } from './platform/mail/index.ts';
+import { outboxRoutes, outboxRules } from './platform/mail/outbox-routes.ts';
+
+export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+export interface BuildOptions {
+  /** An open, migrated database to use instead of the configured one (tests). */
+  database?: Database;
+  /** Serve the built web app from this folder (default: web/dist when it exists). */
+  webRoot?: string | null;
+  clock?: () => Date;
+}
+
+/**
+ * The platform: database → migrations → mail → modules → HTTP, stopped in reverse by `close()`.
+ * No globals: tests build as many as they like.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const ownsDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(config.database));
+  try {
+    if (ownsDatabase) await migrate(database, migrationSources);
+    const secret = config.secret ?? platformSecret(config.dataDir);
+    const http = await createHttpServer({
+      logLevel: config.logLevel,
+      trustProxy: config.trustProxy,
+      cookieSecret: secret,
+      secureCookies: config.session.secureCookies,
+      webRoot: options.webRoot === null ? undefined : (options.webRoot ?? WEB_ROOT),
+      ready: async () => {
+        await sql`SELECT 1`.execute(database.db);
+        return true;
+      },
+    });
+    const mailer = await createMailer({
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      capturePort: config.mail.capturePort,
+      db: database.db,
+      logger: http.log,
+    });
+    const audit = createAudit(database.db);
+    const access = createAccessPolicy(
+      { rules: { ...identityRules, ...auditRules, ...outboxRules }, relations: {} },
+      audit,
+    );
+    const identity = createIdentityModule({
+      db: database.db,
+      access,
+      audit,
+      mailer,
+      secret,
+      publicUrl: config.publicUrl,
+      session: config.session,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+
+    registerAuthentication(http, identity.auth);
+    await http.register(identity.routes);
+    await http.register(auditRoutes({ audit, access, requireActor }));
+    if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
+    await http.ready();
+
+    return {
+      http,
+      database,
+      mailer,
+      audit,
+      access,
+      identity,
+      config,
+      /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */
+      async close() {
+        await http.close();
+        await mailer.close();
+        if (ownsDatabase) await database.close();
+      },
+    };
+  } catch (error) {
+    if (ownsDatabase) await database.close();
+    throw error;
+  }
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/** The generated platform key in the data folder, for installations that set no TOPFIT_SECRET. */
+function platformSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

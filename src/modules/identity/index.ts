@@ -1,0 +1,46 @@
+import type { AccessPolicy } from '../../platform/access/index.ts';
+import type { Audit } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { Mailer } from '../../platform/mail/index.ts';
+import { createAdminService } from './admin-service.ts';
+import { createAuthService } from './auth-service.ts';
+import { identityRoutes } from './routes.ts';
+import { createSecretBox } from './secrets.ts';
+import { createIdentityStore } from './store.ts';
+
+export type { SessionContext } from './auth-service.ts';
+export { ORGANISATION_TYPES } from './model.ts';
+export { identityRules } from './policy.ts';
+export { registerAuthentication, requireActor, SESSION_COOKIE } from './routes.ts';
+
+export const identityMigrations = { module: 'identity', dir: new URL('./migrations/', import.meta.url) };
+
+export interface IdentityModuleDeps {
+  db: Db;
+  access: AccessPolicy;
+  audit: Audit;
+  mailer: Mailer;
+  secret: string;
+  publicUrl: string;
+  session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean };
+  clock?: () => Date;
+}
+
+/** Accounts, sessions, two factors, organisations, memberships and invitations. */
+export function createIdentityModule(deps: IdentityModuleDeps) {
+  const serviceDeps = {
+    store: createIdentityStore(deps.db),
+    access: deps.access,
+    audit: deps.audit,
+    mailer: deps.mailer,
+    secretBox: createSecretBox(deps.secret),
+    clock: deps.clock ?? (() => new Date()),
+    publicUrl: deps.publicUrl,
+    session: deps.session,
+  };
+  const auth = createAuthService(serviceDeps);
+  const admin = createAdminService(serviceDeps);
+  return { auth, admin, routes: identityRoutes({ auth, admin, secureCookies: deps.session.secureCookies }) };
+}
+
+export type IdentityModule = ReturnType<typeof createIdentityModule>;

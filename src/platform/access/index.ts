@@ -1,0 +1,12 @@
+export {
+  type AccessPolicy,
+  type AccessRequest,
+  type ActionRule,
+  createAccessPolicy,
+  type Decision,
+  type Grant,
+  type PolicyDefinition,
+  type Purpose,
+  type RelationResolver,
+} from './policy.ts';
+export { type Actor, isStaffRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';

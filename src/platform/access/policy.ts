@@ -1,0 +1,157 @@
+import type { Audit, AuditDetails } from '../audit/index.ts';
+import { DomainError } from '../errors/index.ts';
+import { type Actor, isStaffRole, type Role } from './roles.ts';
+
+/** Why personal data is used; recorded with every decision. */
+export type Purpose = 'self_service' | 'administration' | 'security_audit';
+
+/**
+ * One way to be allowed an action: holding a role (staff roles only with two factors), or being
+ * `anyone` signed in, and, where a relation is named, standing in that relation to each subject.
+ */
+export interface Grant {
+  role: Role | 'anyone';
+  relation?: string;
+}
+
+export interface ActionRule {
+  grants: Grant[];
+  /** Which purposes this action may serve. */
+  purposes: Purpose[];
+  /** Reading or changing personal data: every decision is audited, allowed or not. */
+  personalData: boolean;
+  resourceType: string;
+}
+
+/** Decides which of the subjects stand in a named relation to the actor (self, caseload, study …). */
+export type RelationResolver = (actor: Actor, subjects: string[]) => Promise<Set<string>> | Set<string>;
+
+export interface AccessRequest {
+  action: string;
+  purpose: Purpose;
+  /** The participant (or account) whose data is touched; absent for actions on no one's data. */
+  subject?: string;
+  resourceId?: string;
+  /** What a search looked for, or other facts worth keeping with the decision. */
+  details?: AuditDetails;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+export interface AccessPolicy {
+  /** Allow or deny one request; deny by default. */
+  check(actor: Actor, request: AccessRequest): Promise<Decision>;
+  /** Throws `forbidden` (or `mfa_required`) unless allowed; audits the decision. */
+  require(actor: Actor, request: AccessRequest): Promise<void>;
+  /** Bulk reads: the subset of subjects the actor may access for this action and purpose. */
+  filter(actor: Actor, request: Omit<AccessRequest, 'subject'>, subjects: string[]): Promise<string[]>;
+  readonly actions: ReadonlyMap<string, ActionRule>;
+}
+
+export interface PolicyDefinition {
+  rules: Record<string, ActionRule>;
+  relations: Record<string, RelationResolver>;
+}
+
+/** The relation every policy knows: the subject is the actor. */
+export const selfRelation: RelationResolver = (actor, subjects) =>
+  new Set(subjects.filter((subject) => subject === actor.accountId));
+
+/**
+ * Builds the one access policy from the action rules and relations that modules contribute.
+ * Every service calls it before it reads or writes personal data.
+ */
+export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): AccessPolicy {
+  const actions = new Map(Object.entries(definition.rules));
+  const relations = new Map(Object.entries({ self: selfRelation, ...definition.relations }));
+  for (const [action, rule] of actions) {
+    for (const grant of rule.grants) {
+      if (grant.relation && !relations.has(grant.relation)) {
+        throw new Error(`Action ${action} names unknown relation ${grant.relation}`);
+      }
+    }
+  }
+
+  /** For each subject: allowed, or the reason it is not. */
+  async function decide(actor: Actor, request: Omit<AccessRequest, 'subject'>, subjects: string[]) {
+    const rule = actions.get(request.action);
+    const denied = (reason: string) => new Map(subjects.map((s) => [s, reason] as const));
+    if (!rule) return { rule, reasons: denied(`unknown action ${request.action}`) };
+    if (!rule.purposes.includes(request.purpose)) {
+      return { rule, reasons: denied(`purpose ${request.purpose} does not fit ${request.action}`) };
+    }
+    const reasons = denied('no role or relation allows it');
+    let lacksMfa = false;
+    for (const grant of rule.grants) {
+      if (grant.role !== 'anyone' && !actor.roles.includes(grant.role)) continue;
+      if (grant.role !== 'anyone' && isStaffRole(grant.role) && !actor.mfaVerified) {
+        lacksMfa = true;
+        continue;
+      }
+      const pending = subjects.filter((s) => reasons.get(s) !== 'allowed');
+      if (pending.length === 0) break;
+      const related = grant.relation ? await relations.get(grant.relation)?.(actor, pending) : null;
+      for (const subject of pending) {
+        if (!related || related.has(subject)) reasons.set(subject, 'allowed');
+      }
+    }
+    if (lacksMfa) {
+      for (const [subject, reason] of reasons) {
+        if (reason !== 'allowed') reasons.set(subject, 'two-factor sign-in required for this role');
+      }
+    }
+    return { rule, reasons };
+  }
+
+  async function log(actor: Actor, request: AccessRequest, allowed: boolean, reason: string) {
+    const rule = actions.get(request.action);
+    // NEN 7513 asks who looked at someone's data; a person using their own is not such an access.
+    if (allowed && (!rule?.personalData || request.subject === actor.accountId)) return;
+    await audit.record({
+      actorAccountId: actor.accountId,
+      actorRole: actor.roles.join(',') || null,
+      onBehalfOf: actor.onBehalfOf ?? null,
+      action: request.action,
+      resourceType: rule?.resourceType ?? 'unknown',
+      resourceId: request.resourceId ?? null,
+      subjectParticipantId: request.subject ?? null,
+      purpose: request.purpose,
+      outcome: allowed ? 'success' : 'denied',
+      requestId: actor.requestId ?? null,
+      clientAddress: actor.clientAddress ?? null,
+      details: { ...request.details, ...(allowed ? {} : { reason }) },
+    });
+  }
+
+  const NO_SUBJECT = '';
+
+  return {
+    actions,
+    async check(actor, request) {
+      const subject = request.subject ?? NO_SUBJECT;
+      const { reasons } = await decide(actor, request, [subject]);
+      const reason = reasons.get(subject) ?? 'denied';
+      return { allowed: reason === 'allowed', reason };
+    },
+    async require(actor, request) {
+      const decision = await this.check(actor, request);
+      await log(actor, request, decision.allowed, decision.reason);
+      if (!decision.allowed) {
+        const code = decision.reason.startsWith('two-factor') ? 'mfa_required' : 'forbidden';
+        throw new DomainError(code, `Not allowed: ${decision.reason}.`);
+      }
+    },
+    async filter(actor, request, subjects) {
+      const { reasons } = await decide(actor, request, subjects);
+      const allowed = subjects.filter((s) => reasons.get(s) === 'allowed');
+      for (const subject of subjects) {
+        const reason = reasons.get(subject) ?? 'denied';
+        await log(actor, { ...request, subject }, reason === 'allowed', reason);
+      }
+      return allowed;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+
+/**
+ * The query builder every store receives. Stores narrow it to their own tables with
+ * `db.withTables<Tables>()`, so that no module's types describe another module's tables.
+ */
+export type Db = Kysely<object>;
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir?: string; loadFrom?: Blob }
+  | { kind: 'postgres'; url: string; poolSize?: number };
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Runs a multi-statement SQL script in one transaction (migrations). */
+  runScript(script: string): Promise<void>;
+  /** PGlite only: the data folder as a tarball, used to clone a migrated template in tests. */
+  dump(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+// int8 (bigint, count(*)) as JS numbers: counts and sequence numbers of this platform stay far below 2^53.
+pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+
+/** Opens the embedded PostgreSQL (PGlite) or a connection pool to a PostgreSQL server. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it on the next query.
+    });
+    const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: 'postgres',
+      db,
+      async runScript(script) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query(script);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      async dump() {
+        throw new Error('dump() is only available on PGlite');
+      },
+      close: () => db.destroy(),
+    };
+  }
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(target.dataDir ? { dataDir: target.dataDir } : {}),
+    ...(target.loadFrom ? { loadDataDir: target.loadFrom } : {}),
+    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+  });
+  const db = new Kysely<object>({ dialect: new PGliteDialect(pglite) });
+  return {
+    kind: 'pglite',
+    db,
+    async runScript(script) {
+      await pglite.transaction(async (tx) => {
+        await tx.exec(script);
+      });
+    },
+    async dump() {
+      const file = await pglite.dumpDataDir('none');
+      return file;
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,2 @@
+export { type Problem, registerProblemHandler } from './problem.ts';
+export { createHttpServer, type HttpOptions, type HttpServer, requestMeta } from './server.ts';
