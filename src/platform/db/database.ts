@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -57,7 +58,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => db.destroy(),
     };
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
   const pglite = await PGlite.create({
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadFrom ? { loadDataDir: target.loadFrom } : {}),
@@ -76,6 +77,45 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       const file = await pglite.dumpDataDir('none');
       return file;
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      releaseLock();
+    },
   };
+}
+
+/**
+ * The embedded database is one process's: a second process opening the same folder would corrupt it.
+ * A lock file with the owner's pid makes the second one stop with a clear message instead.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, '..', `${path.basename(dataDir)}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+      const owner = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && processIsAlive(owner)) {
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${owner}. Stop it first, or set DATABASE_URL to use a PostgreSQL server.`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error instanceof Error && 'code' in error && error.code === 'EPERM';
+  }
 }

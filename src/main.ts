@@ -1,0 +1,142 @@
+import { Command, Option } from 'commander';
+import { buildApp } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { migrationSources } from './migrations.ts';
+import { ORGANISATION_TYPES } from './modules/identity/index.ts';
+import { ROLES, type Role } from './platform/access/index.ts';
+import { createAudit } from './platform/audit/index.ts';
+import { migrate, openDatabase } from './platform/db/index.ts';
+
+const program = new Command('topfit')
+  .description('TOPFIT Citizen Lab and Health Innovation Hub platform')
+  .showHelpAfterError();
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      console.error('See docs/operations.md for every setting.');
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+program
+  .command('start')
+  .description('Run the platform: migrate the database, then serve the web app and the API')
+  .action(async () => {
+    const settings = config();
+    const app = await buildApp(settings);
+    const address = await app.http.listen({ port: settings.port, host: settings.host });
+    const url = settings.publicUrl;
+    console.log(`\nTOPFIT platform is running at ${url} (listening on ${address})`);
+    console.log(
+      settings.database.kind === 'pglite'
+        ? `Database: embedded PostgreSQL (PGlite) in ${settings.database.dataDir}`
+        : 'Database: PostgreSQL server (DATABASE_URL)',
+    );
+    if (app.mailer.outbox) {
+      console.log(`Mail: captured locally (SMTP on 127.0.0.1:${app.mailer.outbox.port}); administrators read it at ${url}/admin/outbox`);
+    }
+    const setupLink = await app.identity.admin.issueSetupLink();
+    if (setupLink) {
+      console.log('\nNo administrator yet. Open this one-time link to create the first one (valid 24 hours):');
+      console.log(`  ${setupLink}\n`);
+    } else {
+      console.log(`Sign in at ${url}/sign-in — citizens can sign up at ${url}/sign-up\n`);
+    }
+
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) {
+        console.log('Stopping now.');
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`\n${signal}: finishing requests in flight, then closing the database …`);
+      await app.close();
+      console.log('Stopped cleanly.');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const settings = config();
+    const database = await openDatabase(settings.database);
+    try {
+      const report = await migrate(database, migrationSources);
+      for (const name of report.applied) console.log(`applied ${name}`);
+      console.log(`${report.applied.length} applied, ${report.alreadyApplied} already applied.`);
+    } finally {
+      await database.close();
+    }
+  });
+
+const admin = program.command('admin').description('Administration tasks');
+admin
+  .command('create-user')
+  .description('Create an account with roles (or add roles to an existing one) and print a link to set its password')
+  .requiredOption('--email <address>', 'e-mail address')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
+  .option('--organisation <id>', 'organisation id the roles are held in')
+  .addOption(new Option('--locale <locale>', 'language').choices(['nl', 'en']).default('nl'))
+  .action(async (options: { email: string; name: string; role: Role[]; organisation?: string; locale: 'nl' | 'en' }) => {
+    const app = await buildApp(config(), { webRoot: null });
+    try {
+      const result = await app.identity.admin.createUser({
+        email: options.email,
+        displayName: options.name,
+        roles: options.role,
+        organisationId: options.organisation ?? null,
+        locale: options.locale,
+      });
+      console.log(`${result.created ? 'Created' : 'Updated'} account ${result.accountId} with ${options.role.join(', ')}.`);
+      console.log(`One-time link to set the password (valid 24 hours):\n  ${result.setPasswordUrl}`);
+      if (options.role.some((role) => role !== 'citizen')) {
+        console.log('Staff roles set up two-factor sign-in at their first sign-in.');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+program
+  .command('audit')
+  .description('Audit log tasks')
+  .command('verify')
+  .description('Check the hash chain of the audit log; names the first broken link')
+  .action(async () => {
+    const settings = config();
+    const database = await openDatabase(settings.database);
+    try {
+      await migrate(database, migrationSources);
+      const verdict = await createAudit(database.db).verify();
+      if (verdict.ok) {
+        console.log(`Audit log intact: ${verdict.entries} entries, every link verified.`);
+      } else {
+        console.error(`Audit log BROKEN at entry ${verdict.brokenAt}: ${verdict.reason} (${verdict.entries} entries before it verified).`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await database.close();
+    }
+  });
+
+program.addHelpText('after', `\nOrganisation types: ${ORGANISATION_TYPES.join(', ')}\nSettings: environment variables, see docs/operations.md.`);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures (a locked database, a refused connection) read better without a stack trace.
+  console.error(`topfit: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
