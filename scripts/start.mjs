@@ -20,7 +20,11 @@ function newest(dir) {
 }
 
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) {
     console.error(`\n${command} ${args.join(' ')} failed (exit ${result.status}).`);
     process.exit(result.status ?? 1);
@@ -42,7 +46,12 @@ const webSources = Math.max(
 );
 if (mtime(at('web', 'dist', 'index.html')) < webSources) {
   console.log('Building the web app …');
-  run(process.execPath, [at('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', at('web', 'vite.config.ts')]);
+  run(process.execPath, [
+    at('node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    at('web', 'vite.config.ts'),
+  ]);
 }
 
 process.argv = [process.argv[0], at('bin', 'topfit.mjs'), 'start', ...process.argv.slice(2)];

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { migrationSources } from './migrations.ts';
-import { createIdentityModule, identityRules, registerAuthentication, requireActor } from './modules/identity/index.ts';
+import {
+  createIdentityModule,
+  identityRules,
+  registerAuthentication,
+  requireActor,
+} from './modules/identity/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
 import { createAudit } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';

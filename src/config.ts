@@ -97,14 +97,12 @@ export const settings = {
     .describe('Detail of the structured (JSON) logs on standard output.'),
 };
 
-const schema = z
-  .object(settings)
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    for (const key of ['TOPFIT_SECRET', 'PUBLIC_URL', 'SMTP_URL'] as const) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
-    }
-  });
+const schema = z.object(settings).superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return;
+  for (const key of ['TOPFIT_SECRET', 'PUBLIC_URL', 'SMTP_URL'] as const) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+  }
+});
 
 export type Env = z.infer<typeof schema>;
 

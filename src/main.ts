@@ -4,7 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { migrationSources } from './migrations.ts';
 import { ORGANISATION_TYPES } from './modules/identity/index.ts';
 import { ROLES, type Role } from './platform/access/index.ts';
-import { createAudit } from './platform/audit/index.ts';
+import { type ChainVerdict, createAudit } from './platform/audit/index.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
 
 const program = new Command('topfit')
@@ -39,11 +39,15 @@ program
         : 'Database: PostgreSQL server (DATABASE_URL)',
     );
     if (app.mailer.outbox) {
-      console.log(`Mail: captured locally (SMTP on 127.0.0.1:${app.mailer.outbox.port}); administrators read it at ${url}/admin/outbox`);
+      console.log(
+        `Mail: captured locally (SMTP on 127.0.0.1:${app.mailer.outbox.port}); administrators read it at ${url}/admin/outbox`,
+      );
     }
     const setupLink = await app.identity.admin.issueSetupLink();
     if (setupLink) {
-      console.log('\nNo administrator yet. Open this one-time link to create the first one (valid 24 hours):');
+      console.log(
+        '\nNo administrator yet. Open this one-time link to create the first one (valid 24 hours):',
+      );
       console.log(`  ${setupLink}\n`);
     } else {
       console.log(`Sign in at ${url}/sign-in — citizens can sign up at ${url}/sign-up\n`);
@@ -83,31 +87,43 @@ program
 const admin = program.command('admin').description('Administration tasks');
 admin
   .command('create-user')
-  .description('Create an account with roles (or add roles to an existing one) and print a link to set its password')
+  .description(
+    'Create an account with roles (or add roles to an existing one) and print a link to set its password',
+  )
   .requiredOption('--email <address>', 'e-mail address')
   .requiredOption('--name <name>', 'display name')
   .addOption(new Option('--role <role...>', 'one or more roles').choices(ROLES).makeOptionMandatory())
   .option('--organisation <id>', 'organisation id the roles are held in')
   .addOption(new Option('--locale <locale>', 'language').choices(['nl', 'en']).default('nl'))
-  .action(async (options: { email: string; name: string; role: Role[]; organisation?: string; locale: 'nl' | 'en' }) => {
-    const app = await buildApp(config(), { webRoot: null });
-    try {
-      const result = await app.identity.admin.createUser({
-        email: options.email,
-        displayName: options.name,
-        roles: options.role,
-        organisationId: options.organisation ?? null,
-        locale: options.locale,
-      });
-      console.log(`${result.created ? 'Created' : 'Updated'} account ${result.accountId} with ${options.role.join(', ')}.`);
-      console.log(`One-time link to set the password (valid 24 hours):\n  ${result.setPasswordUrl}`);
-      if (options.role.some((role) => role !== 'citizen')) {
-        console.log('Staff roles set up two-factor sign-in at their first sign-in.');
+  .action(
+    async (options: {
+      email: string;
+      name: string;
+      role: Role[];
+      organisation?: string;
+      locale: 'nl' | 'en';
+    }) => {
+      const app = await buildApp(config(), { webRoot: null });
+      try {
+        const result = await app.identity.admin.createUser({
+          email: options.email,
+          displayName: options.name,
+          roles: options.role,
+          organisationId: options.organisation ?? null,
+          locale: options.locale,
+        });
+        console.log(
+          `${result.created ? 'Created' : 'Updated'} account ${result.accountId} with ${options.role.join(', ')}.`,
+        );
+        console.log(`One-time link to set the password (valid 24 hours):\n  ${result.setPasswordUrl}`);
+        if (options.role.some((role) => role !== 'citizen')) {
+          console.log('Staff roles set up two-factor sign-in at their first sign-in.');
+        }
+      } finally {
+        await app.close();
       }
-    } finally {
-      await app.close();
-    }
-  });
+    },
+  );
 
 program
   .command('audit')
@@ -117,21 +133,28 @@ program
   .action(async () => {
     const settings = config();
     const database = await openDatabase(settings.database);
+    let verdict: ChainVerdict;
     try {
       await migrate(database, migrationSources);
-      const verdict = await createAudit(database.db).verify();
-      if (verdict.ok) {
-        console.log(`Audit log intact: ${verdict.entries} entries, every link verified.`);
-      } else {
-        console.error(`Audit log BROKEN at entry ${verdict.brokenAt}: ${verdict.reason} (${verdict.entries} entries before it verified).`);
-        process.exitCode = 1;
-      }
+      verdict = await createAudit(database.db).verify();
     } finally {
       await database.close();
     }
+    if (verdict.ok) {
+      console.log(`Audit log intact: ${verdict.entries} entries, every link verified.`);
+    } else {
+      console.error(
+        `Audit log BROKEN at entry ${verdict.brokenAt}: ${verdict.reason} (${verdict.entries} entries before it verified).`,
+      );
+      // Set explicitly: the embedded database's runtime resets process.exitCode when it closes.
+      process.exit(1);
+    }
   });
 
-program.addHelpText('after', `\nOrganisation types: ${ORGANISATION_TYPES.join(', ')}\nSettings: environment variables, see docs/operations.md.`);
+program.addHelpText(
+  'after',
+  `\nOrganisation types: ${ORGANISATION_TYPES.join(', ')}\nSettings: environment variables, see docs/operations.md.`,
+);
 
 try {
   await program.parseAsync(process.argv);

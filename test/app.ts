@@ -15,7 +15,9 @@ export interface TestApp extends App {
 }
 
 /** The whole platform on a database of its own, with mail captured by the local SMTP server. */
-export async function createTestApp(options: { clock?: () => Date; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { clock?: () => Date; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const testDb: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -124,7 +126,9 @@ export function linkToken(mail: OutboxMessage, page: string): string {
 
 /** The current code of an authenticator app holding `secret`. */
 export const totpCode = (secret: string, timestamp = Date.now()) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp });
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate({
+    timestamp,
+  });
 
 /** A citizen who signed up and verified their address, signed in with `client`. */
 export async function signUpCitizen(app: TestApp, client = app.client(), email = uniqueEmail('citizen')) {

@@ -1,5 +1,12 @@
 import type { Actor, Role } from '../../platform/access/index.ts';
-import { conflict, DomainError, forbidden, invalidFields, invalidToken, notFound } from '../../platform/errors/index.ts';
+import {
+  conflict,
+  DomainError,
+  forbidden,
+  invalidFields,
+  invalidToken,
+  notFound,
+} from '../../platform/errors/index.ts';
 import { type IdentityDeps, identityEvent, type RequestMeta } from './deps.ts';
 import { identityMails } from './mails.ts';
 import { type Locale, normaliseEmail, type OrganisationType, TOKEN_LIFETIME_MS } from './model.ts';
@@ -51,7 +58,8 @@ export function createAdminService(deps: IdentityDeps) {
       const passwordHash = await hashPassword(input.password);
       const now = clock();
       const account = await store.transaction(async (trx) => {
-        if (!(await store.consumeToken(hashToken(input.token), 'bootstrap_admin', now, trx))) throw invalidToken();
+        if (!(await store.consumeToken(hashToken(input.token), 'bootstrap_admin', now, trx)))
+          throw invalidToken();
         const created = await store.insertAccount(
           {
             email: normaliseEmail(input.email),
@@ -92,7 +100,13 @@ export function createAdminService(deps: IdentityDeps) {
       const email = normaliseEmail(input.email);
       const { account, created } = await store.transaction(async (trx) => {
         const inserted = await store.insertAccount(
-          { email, displayName: input.displayName, passwordHash: null, locale: input.locale, emailVerifiedAt: now },
+          {
+            email,
+            displayName: input.displayName,
+            passwordHash: null,
+            locale: input.locale,
+            emailVerifiedAt: now,
+          },
           trx,
         );
         const row: AccountRow | undefined = inserted ?? (await store.accountByEmail(email, trx));
@@ -130,7 +144,11 @@ export function createAdminService(deps: IdentityDeps) {
       return rows.map((row) => ({ ...toOrganisation(row), members: Number(row.members ?? 0) }));
     },
 
-    async createOrganisation(actor: Actor, input: { name: string; type: OrganisationType }, meta: RequestMeta) {
+    async createOrganisation(
+      actor: Actor,
+      input: { name: string; type: OrganisationType },
+      meta: RequestMeta,
+    ) {
       await access.require(actor, { action: 'organisation.manage', ...administration });
       const row = await store.insertOrganisation(input.name.trim(), input.type);
       if (!row) throw invalidFields({ name: 'An organisation with this name exists already.' });
@@ -177,7 +195,11 @@ export function createAdminService(deps: IdentityDeps) {
 
     /** Finds people by e-mail or name; the search itself is audited. */
     async searchAccounts(actor: Actor, query: string | undefined) {
-      await access.require(actor, { action: 'account.search', ...administration, details: { query: query ?? '' } });
+      await access.require(actor, {
+        action: 'account.search',
+        ...administration,
+        details: { query: query ?? '' },
+      });
       const rows = await store.searchAccounts(query?.trim() || undefined, 200);
       const memberships = await store.membershipsOf(rows.map((r) => r.id));
       return rows.map((row) => ({ ...toAccount(row), roles: memberships.get(row.id) ?? [] }));
@@ -187,7 +209,11 @@ export function createAdminService(deps: IdentityDeps) {
     async removeMembership(actor: Actor, membershipId: string, meta: RequestMeta): Promise<void> {
       const membership = await store.membershipById(membershipId);
       if (!membership) {
-        await access.require(actor, { action: 'membership.manage', ...administration, resourceId: membershipId });
+        await access.require(actor, {
+          action: 'membership.manage',
+          ...administration,
+          resourceId: membershipId,
+        });
         throw notFound('The membership');
       }
       await access.require(actor, {
@@ -224,7 +250,9 @@ export function createAdminService(deps: IdentityDeps) {
       meta: RequestMeta,
     ) {
       await access.require(actor, { action: 'invitation.manage', ...administration });
-      const organisation = input.organisationId ? await store.organisationById(input.organisationId) : undefined;
+      const organisation = input.organisationId
+        ? await store.organisationById(input.organisationId)
+        : undefined;
       if (input.organisationId && !organisation) {
         throw invalidFields({ organisationId: 'This organisation does not exist.' });
       }
@@ -295,7 +323,12 @@ export function createAdminService(deps: IdentityDeps) {
      */
     async acceptInvitation(
       actor: Actor | null,
-      input: { token: string; displayName?: string | undefined; password?: string | undefined; locale?: Locale | undefined },
+      input: {
+        token: string;
+        displayName?: string | undefined;
+        password?: string | undefined;
+        locale?: Locale | undefined;
+      },
       meta: RequestMeta,
     ): Promise<{ accountId: string }> {
       const invitation = await validInvitation(input.token);
@@ -313,7 +346,10 @@ export function createAdminService(deps: IdentityDeps) {
         });
       } else {
         if (await store.accountByEmail(invitation.email)) {
-          throw new DomainError('unauthenticated', 'You have an account already: sign in first, then open the link again.');
+          throw new DomainError(
+            'unauthenticated',
+            'You have an account already: sign in first, then open the link again.',
+          );
         }
         const missing: Record<string, string> = {};
         if (!input.displayName?.trim()) missing.displayName = 'Enter your name.';
@@ -331,7 +367,8 @@ export function createAdminService(deps: IdentityDeps) {
             },
             trx,
           );
-          if (!created) throw conflict('An account with this e-mail address was created meanwhile; sign in first.');
+          if (!created)
+            throw conflict('An account with this e-mail address was created meanwhile; sign in first.');
           if (!(await store.acceptInvitation(invitation.id, created.id, now, trx))) throw invalidToken();
           await store.addMembership(created.id, invitation.role, invitation.organisation_id, trx);
           return created.id;

@@ -1,6 +1,13 @@
 import QRCode from 'qrcode';
 import { type Actor, isStaffRole } from '../../platform/access/index.ts';
-import { conflict, DomainError, forbidden, invalidFields, invalidToken, notFound } from '../../platform/errors/index.ts';
+import {
+  conflict,
+  DomainError,
+  forbidden,
+  invalidFields,
+  invalidToken,
+  notFound,
+} from '../../platform/errors/index.ts';
 import { type IdentityDeps, identityEvent, type RequestMeta } from './deps.ts';
 import { identityMails } from './mails.ts';
 import {
@@ -19,8 +26,8 @@ import {
   hashToken,
   matchTotp,
   newRecoveryCodes,
-  newTotpSecret,
   newToken,
+  newTotpSecret,
   normaliseRecoveryCode,
   totpFor,
 } from './secrets.ts';
@@ -89,7 +96,7 @@ export function createAuthService(deps: IdentityDeps) {
       const step = matchTotp(secretBox.open(row.totp_secret), trimmed, clock().getTime());
       return step !== null && (await store.claimTotpStep(accountId, step));
     }
-    return store.useRecoveryCode(accountId, hashToken(normaliseRecoveryCode(code)), clock());
+    return store.spendRecoveryCode(accountId, hashToken(normaliseRecoveryCode(code)), clock());
   }
 
   async function issueRecoveryCodes(accountId: string): Promise<string[]> {
@@ -108,7 +115,13 @@ export function createAuthService(deps: IdentityDeps) {
       const passwordHash = await hashPassword(input.password);
       const created = await store.transaction(async (trx) => {
         const account = await store.insertAccount(
-          { email, displayName: input.displayName, passwordHash, locale: input.locale, emailVerifiedAt: null },
+          {
+            email,
+            displayName: input.displayName,
+            passwordHash,
+            locale: input.locale,
+            emailVerifiedAt: null,
+          },
           trx,
         );
         if (account) await store.addMembership(account.id, 'citizen', null, trx);
@@ -118,7 +131,12 @@ export function createAuthService(deps: IdentityDeps) {
         const existing = await store.accountByEmail(email);
         if (existing) {
           await mailer.send(
-            identityMails.alreadyRegistered(email, existing.locale, `${publicUrl}/sign-in`, `${publicUrl}/forgot-password`),
+            identityMails.alreadyRegistered(
+              email,
+              existing.locale,
+              `${publicUrl}/sign-in`,
+              `${publicUrl}/forgot-password`,
+            ),
           );
         }
         return;
@@ -155,7 +173,8 @@ export function createAuthService(deps: IdentityDeps) {
 
     async resendVerification(emailInput: string): Promise<void> {
       const account = await store.accountByEmail(normaliseEmail(emailInput));
-      if (account && !account.email_verified_at) await sendVerification(account.id, account.email, account.locale);
+      if (account && !account.email_verified_at)
+        await sendVerification(account.id, account.email, account.locale);
     },
 
     /** Checks the password; the session it opens awaits a second factor when the account has one. */
@@ -306,7 +325,9 @@ export function createAuthService(deps: IdentityDeps) {
         account.id,
         new Date(now.getTime() + TOKEN_LIFETIME_MS.reset_password),
       );
-      await mailer.send(identityMails.resetPassword(account.email, account.locale, link('reset-password', token)));
+      await mailer.send(
+        identityMails.resetPassword(account.email, account.locale, link('reset-password', token)),
+      );
     },
 
     /** Sets the new password and ends every session of the account. */
@@ -465,7 +486,11 @@ export function createAuthService(deps: IdentityDeps) {
       return { recoveryCodes };
     },
 
-    async regenerateRecoveryCodes(actor: Actor, code: string, meta: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+    async regenerateRecoveryCodes(
+      actor: Actor,
+      code: string,
+      meta: RequestMeta,
+    ): Promise<{ recoveryCodes: string[] }> {
       await self(actor, 'account.update');
       if (!(await secondFactorMatches(actor.accountId, code))) {
         throw invalidFields({ code: 'The code is wrong, expired or used already.' });

@@ -17,7 +17,12 @@ export const identityRules: Record<string, ActionRule> = {
     personalData: true,
     resourceType: 'account',
   },
-  'account.search': { grants: admin, purposes: ['administration'], personalData: true, resourceType: 'account' },
+  'account.search': {
+    grants: admin,
+    purposes: ['administration'],
+    personalData: true,
+    resourceType: 'account',
+  },
   'membership.manage': {
     grants: admin,
     purposes: ['administration'],

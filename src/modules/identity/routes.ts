@@ -21,7 +21,8 @@ export function registerAuthentication(app: FastifyInstance, auth: AuthService):
   app.decorateRequest('sessionContext', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token && request.url.startsWith('/api/')) request.sessionContext = (await auth.authenticate(token)) ?? null;
+    if (token && request.url.startsWith('/api/'))
+      request.sessionContext = (await auth.authenticate(token)) ?? null;
   });
 }
 
@@ -67,7 +68,10 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
 
     app.post(
       '/api/v1/auth/sign-up',
-      { config: authLimit, schema: { tags, summary: 'Create a citizen account', body: s.signUpBody, response: { 202: s.empty } } },
+      {
+        config: authLimit,
+        schema: { tags, summary: 'Create a citizen account', body: s.signUpBody, response: { 202: s.empty } },
+      },
       async (request, reply) => {
         await auth.signUp(request.body, requestMeta(request));
         return reply.status(202).send({});
@@ -75,12 +79,28 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/auth/verify-email',
-      { config: authLimit, schema: { tags, summary: 'Confirm an e-mail address', body: s.tokenBody, response: { 200: s.verifiedAnswer } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Confirm an e-mail address',
+          body: s.tokenBody,
+          response: { 200: s.verifiedAnswer },
+        },
+      },
       async (request) => auth.verifyEmail(request.body.token, requestMeta(request)),
     );
     app.post(
       '/api/v1/auth/resend-verification',
-      { config: authLimit, schema: { tags, summary: 'Send the verification link again', body: s.emailBody, response: { 202: s.empty } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Send the verification link again',
+          body: s.emailBody,
+          response: { 202: s.empty },
+        },
+      },
       async (request, reply) => {
         await auth.resendVerification(request.body.email);
         return reply.status(202).send({});
@@ -88,7 +108,15 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/auth/sign-in',
-      { config: authLimit, schema: { tags, summary: 'Sign in with e-mail and password', body: s.signInBody, response: { 200: s.signInAnswer } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Sign in with e-mail and password',
+          body: s.signInBody,
+          response: { 200: s.signInAnswer },
+        },
+      },
       async (request, reply) => {
         const result = await auth.signIn(request.body, requestMeta(request));
         setSessionCookie(reply, result.token, result.expiresAt);
@@ -97,7 +125,15 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/auth/sign-in/mfa',
-      { config: authLimit, schema: { tags, summary: 'Finish signing in with a second factor', body: s.codeBody, response: { 200: s.empty } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Finish signing in with a second factor',
+          body: s.codeBody,
+          response: { 200: s.empty },
+        },
+      },
       async (request) => {
         if (!request.sessionContext) throw unauthenticated();
         await auth.completeSignIn(request.sessionContext, request.body.code, requestMeta(request));
@@ -115,7 +151,15 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/auth/password-reset',
-      { config: authLimit, schema: { tags, summary: 'Mail a link to set a new password', body: s.emailBody, response: { 202: s.empty } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Mail a link to set a new password',
+          body: s.emailBody,
+          response: { 202: s.empty },
+        },
+      },
       async (request, reply) => {
         await auth.requestPasswordReset(request.body.email);
         return reply.status(202).send({});
@@ -123,7 +167,15 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/auth/password-reset/confirm',
-      { config: authLimit, schema: { tags, summary: 'Set a new password from the link', body: s.resetConfirmBody, response: { 204: s.noContent } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Set a new password from the link',
+          body: s.resetConfirmBody,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
         await auth.confirmPasswordReset(request.body.token, request.body.password, requestMeta(request));
         return reply.status(204).send(null);
@@ -132,12 +184,26 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
 
     app.get(
       '/api/v1/setup',
-      { schema: { tags, summary: 'Whether the first administrator is still to be created', response: { 200: s.setupAnswer } } },
+      {
+        schema: {
+          tags,
+          summary: 'Whether the first administrator is still to be created',
+          response: { 200: s.setupAnswer },
+        },
+      },
       async () => ({ needed: await admin.setupNeeded() }),
     );
     app.post(
       '/api/v1/setup/admin',
-      { config: authLimit, schema: { tags, summary: 'Create the first administrator from the link printed at start', body: s.setupBody, response: { 201: s.empty } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Create the first administrator from the link printed at start',
+          body: s.setupBody,
+          response: { 201: s.empty },
+        },
+      },
       async (request, reply) => {
         await admin.createFirstAdministrator(request.body, requestMeta(request));
         return reply.status(201).send({});
@@ -146,14 +212,31 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
 
     app.get(
       '/api/v1/invitations/:token',
-      { config: authLimit, schema: { tags, summary: 'What an invitation offers', params: s.invitationTokenParams, response: { 200: s.invitationDescription } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'What an invitation offers',
+          params: s.invitationTokenParams,
+          response: { 200: s.invitationDescription },
+        },
+      },
       async (request) => admin.describeInvitation(request.params.token),
     );
     app.post(
       '/api/v1/invitations/accept',
-      { config: authLimit, schema: { tags, summary: 'Accept an invitation', body: s.acceptInvitationBody, response: { 200: s.empty } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Accept an invitation',
+          body: s.acceptInvitationBody,
+          response: { 200: s.empty },
+        },
+      },
       async (request) => {
-        const actor = request.sessionContext && !request.sessionContext.mfaPending ? requireActor(request) : null;
+        const actor =
+          request.sessionContext && !request.sessionContext.mfaPending ? requireActor(request) : null;
         await admin.acceptInvitation(actor, request.body, requestMeta(request));
         return {};
       },
@@ -161,12 +244,25 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
 
     app.get(
       '/api/v1/me',
-      { schema: { tags, summary: 'The signed-in person, their roles and session', response: { 200: s.meAnswer } } },
+      {
+        schema: {
+          tags,
+          summary: 'The signed-in person, their roles and session',
+          response: { 200: s.meAnswer },
+        },
+      },
       async (request) => auth.me(requireActor(request), requireSession(request)),
     );
     app.patch(
       '/api/v1/me',
-      { schema: { tags, summary: 'Change name or language', body: s.mePatchBody, response: { 200: s.meAnswer } } },
+      {
+        schema: {
+          tags,
+          summary: 'Change name or language',
+          body: s.mePatchBody,
+          response: { 200: s.meAnswer },
+        },
+      },
       async (request) => {
         const actor = requireActor(request);
         await auth.updateMe(actor, request.body);
@@ -175,20 +271,42 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/me/password',
-      { config: authLimit, schema: { tags, summary: 'Change the password; ends the other sessions', body: s.passwordChangeBody, response: { 204: s.noContent } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Change the password; ends the other sessions',
+          body: s.passwordChangeBody,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
-        await auth.changePassword(requireActor(request), requireSession(request), request.body, requestMeta(request));
+        await auth.changePassword(
+          requireActor(request),
+          requireSession(request),
+          request.body,
+          requestMeta(request),
+        );
         return reply.status(204).send(null);
       },
     );
     app.get(
       '/api/v1/me/sessions',
       { schema: { tags, summary: 'My open sessions', response: { 200: s.sessionsAnswer } } },
-      async (request) => ({ sessions: await auth.listSessions(requireActor(request), requireSession(request)) }),
+      async (request) => ({
+        sessions: await auth.listSessions(requireActor(request), requireSession(request)),
+      }),
     );
     app.delete(
       '/api/v1/me/sessions/:id',
-      { schema: { tags, summary: 'End one of my sessions', params: s.idParams, response: { 204: s.noContent } } },
+      {
+        schema: {
+          tags,
+          summary: 'End one of my sessions',
+          params: s.idParams,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
         await auth.endSession(requireActor(request), request.params.id, requestMeta(request));
         return reply.status(204).send(null);
@@ -196,23 +314,59 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/me/mfa/totp/setup',
-      { schema: { tags, summary: 'Start setting up an authenticator app', response: { 200: s.totpSetupAnswer } } },
+      {
+        schema: {
+          tags,
+          summary: 'Start setting up an authenticator app',
+          response: { 200: s.totpSetupAnswer },
+        },
+      },
       async (request) => auth.startTotpSetup(requireActor(request)),
     );
     app.post(
       '/api/v1/me/mfa/totp/confirm',
-      { config: authLimit, schema: { tags, summary: 'Confirm the authenticator app with a first code', body: s.codeBody, response: { 200: s.recoveryCodesAnswer } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Confirm the authenticator app with a first code',
+          body: s.codeBody,
+          response: { 200: s.recoveryCodesAnswer },
+        },
+      },
       async (request) =>
-        auth.confirmTotp(requireActor(request), requireSession(request), request.body.code, requestMeta(request)),
+        auth.confirmTotp(
+          requireActor(request),
+          requireSession(request),
+          request.body.code,
+          requestMeta(request),
+        ),
     );
     app.post(
       '/api/v1/me/mfa/recovery-codes',
-      { config: authLimit, schema: { tags, summary: 'Replace the recovery codes', body: s.codeBody, response: { 200: s.recoveryCodesAnswer } } },
-      async (request) => auth.regenerateRecoveryCodes(requireActor(request), request.body.code, requestMeta(request)),
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Replace the recovery codes',
+          body: s.codeBody,
+          response: { 200: s.recoveryCodesAnswer },
+        },
+      },
+      async (request) =>
+        auth.regenerateRecoveryCodes(requireActor(request), request.body.code, requestMeta(request)),
     );
     app.delete(
       '/api/v1/me/mfa/totp',
-      { config: authLimit, schema: { tags, summary: 'Turn two-factor sign-in off (not for staff)', body: s.codeBody, response: { 204: s.noContent } } },
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Turn two-factor sign-in off (not for staff)',
+          body: s.codeBody,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
         await auth.disableTotp(requireActor(request), request.body.code, requestMeta(request));
         return reply.status(204).send(null);
@@ -226,27 +380,67 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/admin/organisations',
-      { schema: { tags: adminTags, summary: 'Add an organisation', body: s.organisationBody, response: { 201: s.organisationAnswer } } },
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Add an organisation',
+          body: s.organisationBody,
+          response: { 201: s.organisationAnswer },
+        },
+      },
       async (request, reply) => {
-        const organisation = await admin.createOrganisation(requireActor(request), request.body, requestMeta(request));
+        const organisation = await admin.createOrganisation(
+          requireActor(request),
+          request.body,
+          requestMeta(request),
+        );
         return reply.status(201).send({ organisation });
       },
     );
     app.patch(
       '/api/v1/admin/organisations/:id',
-      { schema: { tags: adminTags, summary: 'Rename or retype an organisation', params: s.idParams, body: s.organisationPatchBody, response: { 200: s.organisationAnswer } } },
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Rename or retype an organisation',
+          params: s.idParams,
+          body: s.organisationPatchBody,
+          response: { 200: s.organisationAnswer },
+        },
+      },
       async (request) => ({
-        organisation: await admin.updateOrganisation(requireActor(request), request.params.id, request.body, requestMeta(request)),
+        organisation: await admin.updateOrganisation(
+          requireActor(request),
+          request.params.id,
+          request.body,
+          requestMeta(request),
+        ),
       }),
     );
     app.get(
       '/api/v1/admin/accounts',
-      { schema: { tags: adminTags, summary: 'Find people', querystring: s.accountsQuery, response: { 200: s.accountsAnswer } } },
-      async (request) => ({ accounts: await admin.searchAccounts(requireActor(request), request.query.query) }),
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Find people',
+          querystring: s.accountsQuery,
+          response: { 200: s.accountsAnswer },
+        },
+      },
+      async (request) => ({
+        accounts: await admin.searchAccounts(requireActor(request), request.query.query),
+      }),
     );
     app.delete(
       '/api/v1/admin/memberships/:id',
-      { schema: { tags: adminTags, summary: 'Take a role away', params: s.idParams, response: { 204: s.noContent } } },
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Take a role away',
+          params: s.idParams,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
         await admin.removeMembership(requireActor(request), request.params.id, requestMeta(request));
         return reply.status(204).send(null);
@@ -259,7 +453,14 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.post(
       '/api/v1/admin/invitations',
-      { schema: { tags: adminTags, summary: 'Invite a person into a role by e-mail', body: s.inviteBody, response: { 201: s.invitationAnswer } } },
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Invite a person into a role by e-mail',
+          body: s.inviteBody,
+          response: { 201: s.invitationAnswer },
+        },
+      },
       async (request, reply) => {
         const invitation = await admin.invite(requireActor(request), request.body, requestMeta(request));
         return reply.status(201).send({ invitation });
@@ -267,7 +468,14 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
     );
     app.delete(
       '/api/v1/admin/invitations/:id',
-      { schema: { tags: adminTags, summary: 'Revoke an open invitation', params: s.idParams, response: { 204: s.noContent } } },
+      {
+        schema: {
+          tags: adminTags,
+          summary: 'Revoke an open invitation',
+          params: s.idParams,
+          response: { 204: s.noContent },
+        },
+      },
       async (request, reply) => {
         await admin.revokeInvitation(requireActor(request), request.params.id, requestMeta(request));
         return reply.status(204).send(null);

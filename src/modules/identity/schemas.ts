@@ -63,8 +63,14 @@ export const meAnswer = z.object({
 });
 export const mePatchBody = z
   .object({ displayName: displayName.optional(), locale: locale.optional() })
-  .refine((body) => body.displayName !== undefined || body.locale !== undefined, 'Give displayName or locale.');
-export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(PASSWORD_MAX), newPassword: password });
+  .refine(
+    (body) => body.displayName !== undefined || body.locale !== undefined,
+    'Give displayName or locale.',
+  );
+export const passwordChangeBody = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  newPassword: password,
+});
 export const sessionsAnswer = z.object({
   sessions: z.array(
     z.object({
@@ -87,7 +93,12 @@ export const recoveryCodesAnswer = z.object({
   recoveryCodes: z.array(z.string()).describe('Single-use codes for when the phone is lost; shown only now.'),
 });
 
-const organisation = z.object({ id: z.uuid(), name: z.string(), type: organisationType, createdAt: z.date() });
+const organisation = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  type: organisationType,
+  createdAt: z.date(),
+});
 export const organisationsAnswer = z.object({
   organisations: z.array(organisation.extend({ members: z.number().int() })),
 });

@@ -145,7 +145,12 @@ export function createIdentityStore(base: Db) {
       }>,
       executor?: Db,
     ): Promise<AccountRow | undefined> {
-      return t(executor).updateTable('accounts').set(patch).where('id', '=', id).returningAll().executeTakeFirst();
+      return t(executor)
+        .updateTable('accounts')
+        .set(patch)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
     },
     /** Records a TOTP step as used, unless it (or a later one) was used already. */
     async claimTotpStep(id: string, step: number): Promise<boolean> {
@@ -162,7 +167,9 @@ export function createIdentityStore(base: Db) {
       let q = t().selectFrom('accounts').selectAll();
       if (query) {
         const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        q = q.where((eb) => eb.or([eb('email', 'like', pattern), eb(eb.fn('lower', ['display_name']), 'like', pattern)]));
+        q = q.where((eb) =>
+          eb.or([eb('email', 'like', pattern), eb(eb.fn('lower', ['display_name']), 'like', pattern)]),
+        );
       }
       return q.orderBy('created_at', 'desc').limit(limit).execute();
     },
@@ -291,7 +298,7 @@ export function createIdentityStore(base: Db) {
         .values(codeHashes.map((code_hash) => ({ account_id: accountId, code_hash })))
         .execute();
     },
-    async useRecoveryCode(accountId: string, codeHash: string, now: Date): Promise<boolean> {
+    async spendRecoveryCode(accountId: string, codeHash: string, now: Date): Promise<boolean> {
       const row = await t()
         .updateTable('recovery_codes')
         .set({ used_at: now })
@@ -337,7 +344,9 @@ export function createIdentityStore(base: Db) {
         .values({ account_id: accountId, role, organisation_id: organisationId })
         .onConflict((oc) =>
           oc
-            .expression(sql`account_id, role, coalesce(organisation_id, '00000000-0000-0000-0000-000000000000'::uuid)`)
+            .expression(
+              sql`account_id, role, coalesce(organisation_id, '00000000-0000-0000-0000-000000000000'::uuid)`,
+            )
             .doNothing(),
         )
         .execute();
@@ -348,7 +357,14 @@ export function createIdentityStore(base: Db) {
       const rows = await t()
         .selectFrom('memberships as m')
         .leftJoin('organisations as o', 'o.id', 'm.organisation_id')
-        .select(['m.id', 'm.account_id', 'm.role', 'o.id as org_id', 'o.name as org_name', 'o.type as org_type'])
+        .select([
+          'm.id',
+          'm.account_id',
+          'm.role',
+          'o.id as org_id',
+          'o.name as org_name',
+          'o.type as org_type',
+        ])
         .where('m.account_id', 'in', accountIds)
         .orderBy('m.created_at')
         .execute();
@@ -461,7 +477,11 @@ export function createIdentityStore(base: Db) {
 
     // sign-in throttle
     async throttle(key: string): Promise<ThrottleState | undefined> {
-      const row = await t().selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+      const row = await t()
+        .selectFrom('sign_in_throttle')
+        .selectAll()
+        .where('key', '=', key)
+        .executeTakeFirst();
       return row
         ? { failures: row.failures, windowStartedAt: row.window_started_at, lockedUntil: row.locked_until }
         : undefined;

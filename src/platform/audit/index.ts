@@ -26,7 +26,14 @@ export function createAudit(db: Db): Audit {
       let batch: AuditEntry[] = [];
       const check = (): ChainVerdict | undefined => {
         const verdict = verifyChain(batch, start);
-        if (!verdict.ok) return { ok: false, entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
+        if (!verdict.ok) {
+          return {
+            ok: false,
+            entries: entries + verdict.verified,
+            brokenAt: verdict.brokenAt,
+            reason: verdict.reason,
+          };
+        }
         entries += verdict.count;
         start = verdict.last;
         batch = [];

@@ -66,13 +66,28 @@ export function verifyChain(entries: Iterable<AuditEntry>, start = { seq: 0, has
   let count = 0;
   for (const entry of entries) {
     if (entry.seq !== expectedSeq) {
-      return { ok: false as const, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+      return {
+        ok: false as const,
+        verified: count,
+        brokenAt: expectedSeq,
+        reason: `entry ${expectedSeq} is missing`,
+      };
     }
     if (entry.prevHash !== prevHash) {
-      return { ok: false as const, brokenAt: entry.seq, reason: 'its previous hash does not match' };
+      return {
+        ok: false as const,
+        verified: count,
+        brokenAt: entry.seq,
+        reason: 'its previous hash does not match',
+      };
     }
     if (hashEntry(entry) !== entry.hash) {
-      return { ok: false as const, brokenAt: entry.seq, reason: 'its content does not match its hash' };
+      return {
+        ok: false as const,
+        verified: count,
+        brokenAt: entry.seq,
+        reason: 'its content does not match its hash',
+      };
     }
     prevHash = entry.hash;
     expectedSeq++;

@@ -19,7 +19,12 @@ const query = z.object({
   actor: z.uuid().optional().describe('Entries of this acting account.'),
   from: z.iso.datetime({ offset: true }).optional().describe('From this moment (inclusive).'),
   to: z.iso.datetime({ offset: true }).optional().describe('Until this moment (exclusive).'),
-  before: z.coerce.number().int().min(1).optional().describe('Entries older than this sequence number (paging).'),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Entries older than this sequence number (paging).'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

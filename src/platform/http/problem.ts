@@ -66,7 +66,12 @@ export function registerProblemHandler(app: FastifyInstance): void {
       if (error.fields.length > 0) body.errors = error.fields;
       if (error.retryAfterSeconds) reply.header('retry-after', String(error.retryAfterSeconds));
     } else if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-      body = problem(403, 'csrf_failed', 'The request lacks a valid CSRF token; reload the page.', request.id);
+      body = problem(
+        403,
+        'csrf_failed',
+        'The request lacks a valid CSRF token; reload the page.',
+        request.id,
+      );
     } else if (error.statusCode === 429) {
       body = problem(429, 'rate_limited', 'Too many requests; try again later.', request.id);
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -81,7 +86,12 @@ export function registerProblemHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const body = problem(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id);
+    const body = problem(
+      404,
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0]}.`,
+      request.id,
+    );
     return reply.status(404).type('application/problem+json').send(body);
   });
 }

@@ -157,10 +157,13 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpServer
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
       if (path.startsWith('/api/')) {
-        return reply
-          .status(404)
-          .type('application/problem+json')
-          .send({ type: 'urn:topfit:problem:not_found', title: 'Not found', status: 404, code: 'not_found', requestId: request.id });
+        return reply.status(404).type('application/problem+json').send({
+          type: 'urn:topfit:problem:not_found',
+          title: 'Not found',
+          status: 404,
+          code: 'not_found',
+          requestId: request.id,
+        });
       }
       const file = path.slice(1);
       if (file && !file.includes('..') && existsSync(`${options.webRoot}/${file}`)) {

@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Db } from '../src/platform/db/index.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+/**
+ * Tables that are not scoped to one participant, each with the reason. Every other table holds a
+ * participant's data and must carry `participant_id` in its primary key or a unique key, so that Citus
+ * can distribute and co-locate it by participant (ARCHITECTURE.md §4).
+ */
+const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
+  schema_migrations: 'migration bookkeeping',
+  audit_log: 'one hash chain for the whole platform, ordered by its sequence number',
+  mail_capture: 'the local SMTP capture of a development or offline installation',
+  accounts: 'sign-in identities of everyone, staff included; a reference table under Citus',
+  sessions: 'sign-in sessions of accounts, looked up by token hash on every request',
+  account_tokens: 'single-use links of accounts',
+  recovery_codes: 'second-factor recovery codes of accounts',
+  organisations: 'catalogue of partner organisations',
+  memberships: 'roles of accounts in organisations',
+  invitations: 'invitations of staff by e-mail',
+  sign_in_throttle: 'failed sign-in counters per address',
+};
+
+/** The schema's violations of the distribution rule, in words. */
+async function distributionViolations(db: Db): Promise<string[]> {
+  const { rows: tables } = await sql<{ table: string; has_participant: boolean }>`
+    SELECT c.relname AS table,
+           EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'participant_id' AND NOT a.attisdropped) AS has_participant
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+    ORDER BY c.relname`.execute(db);
+  const { rows: keyed } = await sql<{ table: string }>`
+    SELECT DISTINCT c.relname AS table
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
+    WHERE n.nspname = 'public' AND i.indisunique AND a.attname = 'participant_id'`.execute(db);
+  const withKey = new Set(keyed.map((row) => row.table));
+  const problems: string[] = [];
+  for (const { table, has_participant } of tables) {
+    if (table in NOT_PARTICIPANT_SCOPED) continue;
+    if (!has_participant) {
+      problems.push(`${table}: no participant_id and not listed as a reference table`);
+    } else if (!withKey.has(table)) {
+      problems.push(`${table}: participant_id is in neither the primary key nor a unique key`);
+    }
+  }
+  for (const listed of Object.keys(NOT_PARTICIPANT_SCOPED)) {
+    if (!tables.some((row) => row.table === listed)) problems.push(`${listed}: listed, but no such table`);
+  }
+  return problems;
+}
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb?.drop());
+
+it('every participant-scoped table carries participant_id in a key, and every other table is listed with a reason', async () => {
+  expect(await distributionViolations(testDb.database.db)).toEqual([]);
+});
+
+it('the check catches a participant table keyed without participant_id and an unclassified table', async () => {
+  const db = testDb.database.db;
+  await sql`CREATE TABLE wrongly_keyed (id serial PRIMARY KEY, participant_id uuid NOT NULL, value real)`.execute(
+    db,
+  );
+  await sql`CREATE TABLE rightly_keyed (participant_id uuid, at timestamptz, PRIMARY KEY (participant_id, at))`.execute(
+    db,
+  );
+  await sql`CREATE TABLE unclassified (id serial PRIMARY KEY)`.execute(db);
+  try {
+    expect(await distributionViolations(db)).toEqual([
+      'unclassified: no participant_id and not listed as a reference table',
+      'wrongly_keyed: participant_id is in neither the primary key nor a unique key',
+    ]);
+  } finally {
+    await sql`DROP TABLE wrongly_keyed, rightly_keyed, unclassified`.execute(db);
+  }
+});
