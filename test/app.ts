@@ -58,17 +58,17 @@ export class TestClient {
 
   constructor(private readonly app: App) {}
 
-  get(url: string) {
-    return this.request('GET', url);
+  get<T = Record<string, unknown>>(url: string) {
+    return this.request<T>('GET', url);
   }
-  post(url: string, body?: unknown) {
-    return this.request('POST', url, body ?? {});
+  post<T = Record<string, unknown>>(url: string, body?: unknown) {
+    return this.request<T>('POST', url, body ?? {});
   }
-  patch(url: string, body: unknown) {
-    return this.request('PATCH', url, body);
+  patch<T = Record<string, unknown>>(url: string, body: unknown) {
+    return this.request<T>('PATCH', url, body);
   }
-  delete(url: string, body?: unknown) {
-    return this.request('DELETE', url, body);
+  delete<T = Record<string, unknown>>(url: string, body?: unknown) {
+    return this.request<T>('DELETE', url, body);
   }
 
   /** Sends a request; for unsafe methods fetches a CSRF token first, as the web app does. */

@@ -60,6 +60,9 @@ export function createAdminService(deps: IdentityDeps) {
       const account = await store.transaction(async (trx) => {
         if (!(await store.consumeToken(hashToken(input.token), 'bootstrap_admin', now, trx)))
           throw invalidToken();
+        // A link printed at start stays valid for a day; once an administrator exists another way
+        // (the command line), it must not make a second one.
+        if ((await store.countRole('administrator', trx)) > 0) throw invalidToken();
         const created = await store.insertAccount(
           {
             email: normaliseEmail(input.email),

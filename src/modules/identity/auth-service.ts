@@ -377,12 +377,31 @@ export function createAuthService(deps: IdentityDeps) {
       };
     },
 
-    async updateMe(actor: Actor, patch: { displayName?: string; locale?: Locale }): Promise<void> {
+    async updateMe(
+      actor: Actor,
+      patch: { displayName?: string | undefined; locale?: Locale | undefined },
+      meta: RequestMeta,
+    ): Promise<void> {
       await self(actor, 'account.update');
       await store.updateAccount(actor.accountId, {
         ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
         ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
       });
+      // Which fields changed, not their values: the audit log keeps no more personal data than it needs.
+      const fields = [
+        patch.displayName !== undefined && 'displayName',
+        patch.locale !== undefined && 'locale',
+      ];
+      await audit.record(
+        identityEvent(meta, actor, {
+          action: 'account.update',
+          resourceType: 'account',
+          resourceId: actor.accountId,
+          subjectParticipantId: actor.accountId,
+          outcome: 'success',
+          details: { fields: fields.filter(Boolean).join(',') },
+        }),
+      );
     },
 
     /** Changes the password and ends the person's other sessions. */
@@ -413,8 +432,17 @@ export function createAuthService(deps: IdentityDeps) {
 
     async listSessions(actor: Actor, current: SessionContext) {
       await self(actor, 'account.read');
-      const rows = await store.liveSessionsOf(actor.accountId, clock());
-      return rows.map((row) => ({
+      const now = clock();
+      const rows = await store.liveSessionsOf(actor.accountId, now);
+      // The query knows nothing of the idle timeout; a session idle too long no longer opens anything.
+      const live = rows.filter((row) =>
+        sessionIsLive(
+          { expiresAt: row.expires_at, lastSeenAt: row.last_seen_at, endedAt: row.ended_at },
+          now,
+          deps.session.idleMinutes,
+        ),
+      );
+      return live.map((row) => ({
         id: row.id,
         createdAt: row.created_at,
         lastSeenAt: row.last_seen_at,

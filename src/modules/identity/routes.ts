@@ -265,7 +265,7 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
       },
       async (request) => {
         const actor = requireActor(request);
-        await auth.updateMe(actor, request.body);
+        await auth.updateMe(actor, request.body, requestMeta(request));
         return auth.me(actor, requireSession(request));
       },
     );

@@ -107,7 +107,9 @@ export const organisationBody = z.object({
   name: z.string().trim().min(2).max(200).describe('Name of the organisation.'),
   type: organisationType,
 });
-export const organisationPatchBody = organisationBody.partial();
+export const organisationPatchBody = organisationBody
+  .partial()
+  .refine((body) => body.name !== undefined || body.type !== undefined, 'Give name or type.');
 
 export const accountsQuery = z.object({
   query: z.string().max(200).optional().describe('Part of an e-mail address or name.'),

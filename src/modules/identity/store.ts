@@ -385,8 +385,8 @@ export function createIdentityStore(base: Db) {
     async deleteMembership(id: string) {
       await t().deleteFrom('memberships').where('id', '=', id).execute();
     },
-    async countRole(role: Role): Promise<number> {
-      const row = await t()
+    async countRole(role: Role, executor?: Db): Promise<number> {
+      const row = await t(executor)
         .selectFrom('memberships')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('role', '=', role)

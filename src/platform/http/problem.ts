@@ -92,6 +92,7 @@ export function registerProblemHandler(app: FastifyInstance): void {
       `No route ${request.method} ${request.url.split('?')[0]}.`,
       request.id,
     );
+    body.instance = request.url.split('?')[0];
     return reply.status(404).type('application/problem+json').send(body);
   });
 }
