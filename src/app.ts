@@ -18,6 +18,7 @@ import { type Database, migrate, openDatabase } from './platform/db/index.ts';
 import { createHttpServer } from './platform/http/index.ts';
 import { createMailer } from './platform/mail/index.ts';
 import { outboxRoutes, outboxRules } from './platform/mail/outbox-routes.ts';
+import { createTasks } from './platform/tasks/index.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -57,6 +58,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       db: database.db,
       logger: http.log,
     });
+    const tasks = createTasks(http.log);
     const audit = createAudit(database.db);
     const access = createAccessPolicy(
       { rules: { ...identityRules, ...auditRules, ...outboxRules }, relations: {} },
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       access,
       audit,
       mailer,
+      tasks,
       secret,
       publicUrl: config.publicUrl,
       session: config.session,
@@ -86,10 +89,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       access,
       identity,
+      tasks,
       config,
       /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */
       async close() {
         await http.close();
+        await tasks.drain();
         await mailer.close();
         if (ownsDatabase) await database.close();
       },

@@ -290,6 +290,19 @@ describe('changing the password', () => {
     );
     expect(mails).toEqual([]);
   });
+
+  it('five wrong current passwords lock password changes for 15 minutes, even with the right one', async () => {
+    const { client } = await signUpCitizen(app, browser());
+    const change = (currentPassword: string) =>
+      client.post('/api/v1/me/password', { currentPassword, newPassword: 'a brand new passphrase' });
+    for (let i = 0; i < 5; i++) expect((await change('guessing wrong')).status).toBe(422);
+    const locked = await change(PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('rate_limited');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
+    offset = 16 * 60_000;
+    expect((await change(PASSWORD)).status).toBe(204);
+  });
 });
 
 describe('sessions', () => {

@@ -8,11 +8,13 @@ import {
   invalidToken,
   notFound,
 } from '../../platform/errors/index.ts';
+import type { MailMessage } from '../../platform/mail/index.ts';
 import { type IdentityDeps, identityEvent, type RequestMeta } from './deps.ts';
 import { identityMails } from './mails.ts';
 import {
   type Account,
   afterFailure,
+  afterMail,
   type Locale,
   lockedForSeconds,
   type Membership,
@@ -58,12 +60,27 @@ const TOUCH_AFTER_MS = 60_000;
 
 /** Sign-up, sign-in with two factors, sessions, passwords and the person's own account. */
 export function createAuthService(deps: IdentityDeps) {
-  const { store, access, audit, mailer, secretBox, clock, publicUrl } = deps;
+  const { store, access, audit, mailer, tasks, secretBox, clock, publicUrl } = deps;
   const link = (page: string, token: string) => `${publicUrl}/${page}?token=${encodeURIComponent(token)}`;
   const self = (actor: Actor, action: 'account.read' | 'account.update') =>
     access.require(actor, { action, purpose: 'self_service', subject: actor.accountId });
 
-  async function sendVerification(accountId: string, email: string, locale: Locale) {
+  /**
+   * Mail that anyone can cause to be sent to an address. It goes out after the answer, so that the
+   * answer's timing does not tell whether the address has an account, and at most MAIL_QUOTA an hour,
+   * so that nobody can flood a mailbox through the platform.
+   */
+  function mailUnprompted(email: string, compose: () => Promise<MailMessage>) {
+    tasks.later('identity.mail', async () => {
+      const key = `mail:${email}`;
+      const quota = afterMail(await store.throttle(key), clock());
+      if (!quota) return;
+      await store.saveThrottle(key, quota);
+      await mailer.send(await compose());
+    });
+  }
+
+  async function verificationMail(accountId: string, email: string, locale: Locale): Promise<MailMessage> {
     const now = clock();
     await store.voidTokens('verify_email', accountId, now);
     const token = newToken();
@@ -73,7 +90,7 @@ export function createAuthService(deps: IdentityDeps) {
       accountId,
       new Date(now.getTime() + TOKEN_LIFETIME_MS.verify_email),
     );
-    await mailer.send(identityMails.verifyEmail(email, locale, link('verify-email', token)));
+    return identityMails.verifyEmail(email, locale, link('verify-email', token));
   }
 
   async function throttled(key: string) {
@@ -130,10 +147,11 @@ export function createAuthService(deps: IdentityDeps) {
       if (!created) {
         const existing = await store.accountByEmail(email);
         if (existing) {
-          await mailer.send(
+          const { locale } = existing;
+          mailUnprompted(email, async () =>
             identityMails.alreadyRegistered(
               email,
-              existing.locale,
+              locale,
               `${publicUrl}/sign-in`,
               `${publicUrl}/forgot-password`,
             ),
@@ -150,7 +168,7 @@ export function createAuthService(deps: IdentityDeps) {
           outcome: 'success',
         }),
       );
-      await sendVerification(created.id, email, created.locale);
+      mailUnprompted(email, () => verificationMail(created.id, email, created.locale));
     },
 
     async verifyEmail(token: string, meta: RequestMeta): Promise<{ email: string }> {
@@ -173,8 +191,9 @@ export function createAuthService(deps: IdentityDeps) {
 
     async resendVerification(emailInput: string): Promise<void> {
       const account = await store.accountByEmail(normaliseEmail(emailInput));
-      if (account && !account.email_verified_at)
-        await sendVerification(account.id, account.email, account.locale);
+      if (account && !account.email_verified_at) {
+        mailUnprompted(account.email, () => verificationMail(account.id, account.email, account.locale));
+      }
     },
 
     /** Checks the password; the session it opens awaits a second factor when the account has one. */
@@ -316,18 +335,18 @@ export function createAuthService(deps: IdentityDeps) {
     async requestPasswordReset(emailInput: string): Promise<void> {
       const account = await store.accountByEmail(normaliseEmail(emailInput));
       if (!account) return;
-      const now = clock();
-      await store.voidTokens('reset_password', account.id, now);
-      const token = newToken();
-      await store.insertToken(
-        hashToken(token),
-        'reset_password',
-        account.id,
-        new Date(now.getTime() + TOKEN_LIFETIME_MS.reset_password),
-      );
-      await mailer.send(
-        identityMails.resetPassword(account.email, account.locale, link('reset-password', token)),
-      );
+      mailUnprompted(account.email, async () => {
+        const now = clock();
+        await store.voidTokens('reset_password', account.id, now);
+        const token = newToken();
+        await store.insertToken(
+          hashToken(token),
+          'reset_password',
+          account.id,
+          new Date(now.getTime() + TOKEN_LIFETIME_MS.reset_password),
+        );
+        return identityMails.resetPassword(account.email, account.locale, link('reset-password', token));
+      });
     },
 
     /** Sets the new password and ends every session of the account. */
@@ -412,10 +431,14 @@ export function createAuthService(deps: IdentityDeps) {
       meta: RequestMeta,
     ): Promise<void> {
       await self(actor, 'account.update');
+      const key = `password:${actor.accountId}`;
+      await throttled(key);
       const row = await store.accountById(actor.accountId);
       if (!row || !(await checkPassword(row.password_hash, input.currentPassword))) {
+        await failed(key);
         throw invalidFields({ currentPassword: 'The current password is wrong.' });
       }
+      await store.clearThrottle(key);
       await store.updateAccount(actor.accountId, { password_hash: await hashPassword(input.newPassword) });
       await store.endSessionsOfAccount(actor.accountId, clock(), session.sessionId);
       await audit.record(

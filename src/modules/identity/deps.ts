@@ -1,6 +1,7 @@
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit, AuditEvent } from '../../platform/audit/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import type { Tasks } from '../../platform/tasks/index.ts';
 import type { SecretBox } from './secrets.ts';
 import type { IdentityStore } from './store.ts';
 
@@ -16,6 +17,7 @@ export interface IdentityDeps {
   access: AccessPolicy;
   audit: Audit;
   mailer: Mailer;
+  tasks: Tasks;
   secretBox: SecretBox;
   clock: () => Date;
   publicUrl: string;

@@ -2,6 +2,7 @@ import type { AccessPolicy } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import type { Tasks } from '../../platform/tasks/index.ts';
 import { createAdminService } from './admin-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { identityRoutes } from './routes.ts';
@@ -20,6 +21,7 @@ export interface IdentityModuleDeps {
   access: AccessPolicy;
   audit: Audit;
   mailer: Mailer;
+  tasks: Tasks;
   secret: string;
   publicUrl: string;
   session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean };
@@ -33,6 +35,7 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
     access: deps.access,
     audit: deps.audit,
     mailer: deps.mailer,
+    tasks: deps.tasks,
     secretBox: createSecretBox(deps.secret),
     clock: deps.clock ?? (() => new Date()),
     publicUrl: deps.publicUrl,

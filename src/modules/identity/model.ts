@@ -56,6 +56,9 @@ export const PASSWORD_MAX = 256;
 /** Temporary lockout after repeated failed sign-ins to one address within a window. */
 export const LOCKOUT = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 } as const;
 
+/** Mail that anyone can trigger for an address (sign-up, reset, resend): at most this many an hour. */
+export const MAIL_QUOTA = { max: 5, windowMs: 3600_000 } as const;
+
 export interface ThrottleState {
   failures: number;
   windowStartedAt: Date;
@@ -70,6 +73,15 @@ export function afterFailure(state: ThrottleState | undefined, now: Date): Throt
   const failures = state.failures + 1;
   const lockedUntil = failures >= LOCKOUT.maxFailures ? new Date(now.getTime() + LOCKOUT.lockMs) : null;
   return { failures, windowStartedAt: state.windowStartedAt, lockedUntil };
+}
+
+/** The quota after one more mail at `now`, or undefined when the address has had its share this hour. */
+export function afterMail(state: ThrottleState | undefined, now: Date): ThrottleState | undefined {
+  if (!state || now.getTime() - state.windowStartedAt.getTime() > MAIL_QUOTA.windowMs) {
+    return { failures: 1, windowStartedAt: now, lockedUntil: null };
+  }
+  if (state.failures >= MAIL_QUOTA.max) return undefined;
+  return { ...state, failures: state.failures + 1 };
 }
 
 /** Seconds until a locked address may try again; 0 when not locked. */
