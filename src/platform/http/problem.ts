@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { DomainError, type FieldError } from '../errors/index.ts';
 
 /** RFC 9457 problem details, as every failing request answers. */
@@ -29,7 +30,7 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-const PART: Record<string, FieldError['in']> = {
+const PART: Record<'body' | 'querystring' | 'params' | 'headers', FieldError['in']> = {
   body: 'body',
   querystring: 'query',
   params: 'params',
@@ -47,19 +48,42 @@ function problem(status: number, code: string, detail: string | undefined, reque
   };
 }
 
+/**
+ * Fastify stops validating at the first invalid part of a request (params, then body, then query);
+ * people fixing a form want every invalid field at once, so all parts are checked again here.
+ */
+function everyInvalidField(request: FastifyRequest): FieldError[] {
+  const schema = request.routeOptions.schema ?? {};
+  const parts: [keyof typeof PART, unknown][] = [
+    ['params', request.params],
+    ['querystring', request.query],
+    ['body', request.body],
+  ];
+  const errors: FieldError[] = [];
+  for (const [part, data] of parts) {
+    const partSchema: unknown = schema[part];
+    if (!(partSchema instanceof z.ZodType)) continue;
+    const result = partSchema.safeParse(data);
+    if (result.success) continue;
+    for (const issue of result.error.issues) {
+      errors.push({
+        in: PART[part],
+        pointer: `#${issue.path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`,
+        detail: issue.message,
+      });
+    }
+  }
+  return errors;
+}
+
 /** Installs the one error handler that turns every error into `application/problem+json`. */
 export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let body: Problem;
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const part = PART[error.validationContext ?? 'body'] ?? 'body';
       body = {
         ...problem(422, 'invalid_input', 'Some fields are invalid.', request.id),
-        errors: error.validation.map((issue) => ({
-          in: part,
-          pointer: `#${issue.instancePath === '/' ? '' : issue.instancePath}`,
-          detail: issue.message ?? 'Invalid value.',
-        })),
+        errors: everyInvalidField(request),
       };
     } else if (error instanceof DomainError) {
       body = problem(error.status, error.code, error.message, request.id);
