@@ -1,0 +1,79 @@
+import { NavLink, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
+import type { Me } from '../api-types.ts';
+import { hasRole } from '../hooks/use-me.ts';
+
+interface Item {
+  to: string;
+  label: string;
+}
+
+function NavItems({ items, labelledBy }: { items: Item[]; labelledBy?: string }) {
+  const { pathname } = useLocation();
+  return (
+    <Stack
+      gap={2}
+      component="ul"
+      aria-labelledby={labelledBy}
+      style={{ listStyle: 'none', padding: 0, margin: 0 }}
+    >
+      {items.map((item) => {
+        const active = item.to === '/' ? pathname === '/' : pathname.startsWith(item.to);
+        return (
+          <li key={item.to}>
+            <NavLink
+              component={Link}
+              to={item.to}
+              label={item.label}
+              active={active}
+              aria-current={active ? 'page' : undefined}
+            />
+          </li>
+        );
+      })}
+    </Stack>
+  );
+}
+
+/** The main navigation: what the person can open depends on the roles from GET /me. */
+export function MainNav({ me }: { me: Me | null }) {
+  const { t } = useTranslation();
+  if (!me) {
+    return (
+      <NavItems
+        items={[
+          { to: '/', label: t('nav.home') },
+          { to: '/sign-in', label: t('nav.signIn') },
+          { to: '/sign-up', label: t('nav.signUp') },
+        ]}
+      />
+    );
+  }
+  return (
+    <Stack gap="md">
+      <NavItems
+        items={[
+          { to: '/', label: t('nav.home') },
+          { to: '/account', label: t('nav.account') },
+        ]}
+      />
+      {hasRole(me, 'administrator') && (
+        <Stack gap={4}>
+          <Text size="sm" fw={700} px="sm" id="nav-admin">
+            {t('nav.admin')}
+          </Text>
+          <NavItems
+            labelledBy="nav-admin"
+            items={[
+              { to: '/admin/organisations', label: t('nav.organisations') },
+              { to: '/admin/people', label: t('nav.people') },
+              { to: '/admin/audit', label: t('nav.audit') },
+              { to: '/admin/outbox', label: t('nav.outbox') },
+            ]}
+          />
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,69 @@
+import { Anchor, Badge, Card, Group, List, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { OrganisationRef, Role } from '../../api-types.ts';
+
+interface RoleCardProps {
+  role: Role;
+  organisations: OrganisationRef[];
+}
+
+/** Admin pages that exist today, shown on the administrator's card. */
+function AdminLinks() {
+  const { t } = useTranslation();
+  const links = [
+    { to: '/admin/organisations', label: t('nav.organisations') },
+    { to: '/admin/people', label: t('nav.people') },
+    { to: '/admin/audit', label: t('nav.audit') },
+    { to: '/admin/outbox', label: t('nav.outbox') },
+  ];
+  return (
+    <List>
+      {links.map((link) => (
+        <List.Item key={link.to}>
+          <Anchor component={Link} to={link.to}>
+            {link.label}
+          </Anchor>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/** A welcome card for one role: in plain words what this role will be able to do. */
+export function RoleCard({ role, organisations }: RoleCardProps) {
+  const { t } = useTranslation();
+  const available = role === 'administrator';
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby={`role-${role}`}>
+      <Stack gap="sm">
+        <Group justify="space-between" align="flex-start">
+          <Title order={2} id={`role-${role}`}>
+            {t(`home.roles.${role}.title`)}
+          </Title>
+          {!available && (
+            <Badge color="gray" variant="light" c="dark.7">
+              {t('home.comingSoon')}
+            </Badge>
+          )}
+        </Group>
+        {organisations.length > 0 && (
+          <Text fw={600}>
+            {t('home.atOrganisations', { names: organisations.map((o) => o.name).join(', ') })}
+          </Text>
+        )}
+        <Text>{t(`home.roles.${role}.text`)}</Text>
+        {available ? (
+          <AdminLinks />
+        ) : (
+          <Text>
+            {t('home.later')}{' '}
+            <Anchor component={Link} to="/account">
+              {t('home.toAccount')}
+            </Anchor>
+          </Text>
+        )}
+      </Stack>
+    </Card>
+  );
+}

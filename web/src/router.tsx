@@ -1,0 +1,55 @@
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './components/app-layout.tsx';
+import { RequireRole, RequireSession } from './components/require-session.tsx';
+import { AccountPage } from './pages/account/account-page.tsx';
+import { AuditPage } from './pages/admin/audit-page.tsx';
+import { OrganisationsPage } from './pages/admin/organisations-page.tsx';
+import { OutboxMessagePage } from './pages/admin/outbox-message-page.tsx';
+import { OutboxPage } from './pages/admin/outbox-page.tsx';
+import { PeoplePage } from './pages/admin/people-page.tsx';
+import { ForgotPasswordPage } from './pages/auth/forgot-password-page.tsx';
+import { InvitationPage } from './pages/auth/invitation-page.tsx';
+import { ResetPasswordPage } from './pages/auth/reset-password-page.tsx';
+import { SetupPage } from './pages/auth/setup-page.tsx';
+import { SignInPage } from './pages/auth/sign-in-page.tsx';
+import { SignUpPage } from './pages/auth/sign-up-page.tsx';
+import { VerifyEmailPage } from './pages/auth/verify-email-page.tsx';
+import { HomePage } from './pages/home/home-page.tsx';
+import { NotFoundPage } from './pages/not-found-page.tsx';
+import { RouteErrorPage } from './pages/route-error-page.tsx';
+
+/** Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup. */
+export const router = createBrowserRouter([
+  {
+    element: <AppLayout />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { path: '/', element: <HomePage /> },
+      { path: '/sign-up', element: <SignUpPage /> },
+      { path: '/verify-email', element: <VerifyEmailPage /> },
+      { path: '/sign-in', element: <SignInPage /> },
+      { path: '/forgot-password', element: <ForgotPasswordPage /> },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
+      { path: '/setup', element: <SetupPage /> },
+      { path: '/invitation', element: <InvitationPage /> },
+      {
+        element: <RequireSession />,
+        children: [
+          { path: '/account', element: <AccountPage /> },
+          {
+            path: '/admin',
+            element: <RequireRole roleName="administrator" />,
+            children: [
+              { path: 'organisations', element: <OrganisationsPage /> },
+              { path: 'people', element: <PeoplePage /> },
+              { path: 'audit', element: <AuditPage /> },
+              { path: 'outbox', element: <OutboxPage /> },
+              { path: 'outbox/:id', element: <OutboxMessagePage /> },
+            ],
+          },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
