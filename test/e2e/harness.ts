@@ -17,7 +17,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -97,7 +99,8 @@ interface AxeViolation {
 
 /** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; fails on serious or critical violations. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol: the page's content security policy (rightly) forbids inline scripts.
+  await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     // Runs in the page: `axe` and `document` are the browser's globals.
     const page = globalThis as unknown as {
@@ -107,7 +110,12 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     const result = await page.axe.run(page.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${label}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
@@ -115,6 +123,8 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 
 /** Saves a screenshot for the docs: docs/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  // A full-page capture draws the fixed header where the page was scrolled to: start from the top.
+  await page.evaluate(() => globalThis.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
