@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../app.ts';
-import { expectAccessible, linkIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import {
+  expectAccessible,
+  fetchIn,
+  linkIn,
+  type Platform,
+  screenshot,
+  startPlatform,
+} from './harness.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -110,7 +117,7 @@ it('the first administrator sets up the platform, adds an organisation and invit
   await screenshot(rpage, 'home-researcher-en');
 
   // On the server: a researcher of the organisation, with a verified address and two factors.
-  const me = await rpage.evaluate(async () => (await fetch('/api/v1/me')).json());
+  const me = (await fetchIn(rpage, '/api/v1/me')).body;
   expect(me.account).toMatchObject({ email: researcherEmail, emailVerified: true, mfaEnabled: true });
   expect(me.roles).toEqual([
     expect.objectContaining({
@@ -119,7 +126,7 @@ it('the first administrator sets up the platform, adds an organisation and invit
     }),
   ]);
   // And the researcher cannot open the administration.
-  const denied = await rpage.evaluate(async () => (await fetch('/api/v1/admin/accounts')).status);
+  const denied = (await fetchIn(rpage, '/api/v1/admin/accounts')).status;
   expect(denied).toBe(403);
   await admin.context.close();
   await researcher.context.close();

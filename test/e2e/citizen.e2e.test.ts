@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../app.ts';
-import { expectAccessible, linkIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import {
+  documentLanguage,
+  expectAccessible,
+  fetchIn,
+  linkIn,
+  type Platform,
+  screenshot,
+  startPlatform,
+} from './harness.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -15,7 +23,7 @@ it('a citizen signs up, confirms the address from the mail, signs in, sets up tw
 
   // Sign up, in Dutch: the default language.
   await page.goto('/sign-up');
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('nl');
+  await expect.poll(() => documentLanguage(page)).toBe('nl');
   await expectAccessible(page, 'sign-up');
   await screenshot(page, 'sign-up-nl');
   await page.getByLabel('E-mailadres', { exact: true }).fill(email);
@@ -68,18 +76,18 @@ it('a citizen signs up, confirms the address from the mail, signs in, sets up tw
 
   // Switch to English: the page, its language attribute and the account follow.
   await page.getByTestId('language-switch').getByText('EN').click();
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+  await expect.poll(() => documentLanguage(page)).toBe('en');
   await page.getByTestId('sign-out').waitFor();
   expect(await page.getByTestId('sign-out').innerText()).toContain('Sign out');
   await expectAccessible(page, 'account in English');
   await screenshot(page, 'account-en');
-  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+  const me = (await fetchIn(page, '/api/v1/me')).body;
   expect(me.account).toMatchObject({ email, locale: 'en', mfaEnabled: true });
 
   // Sign out: the session is gone on the server, not just in the page.
   await page.getByTestId('sign-out').click();
   await page.waitForURL(/\/sign-in/);
-  const after = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+  const after = (await fetchIn(page, '/api/v1/me')).status;
   expect(after).toBe(401);
 
   // Signing in again asks for the second factor, and the account's language comes back.
@@ -90,6 +98,6 @@ it('a citizen signs up, confirms the address from the mail, signs in, sets up tw
   await screenshot(page, 'sign-in-second-factor-en');
   await page.getByTestId('mfa-submit').click();
   await page.getByTestId('sign-out').waitFor();
-  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  expect(await documentLanguage(page)).toBe('en');
   await context.close();
 });

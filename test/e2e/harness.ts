@@ -124,7 +124,9 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 /** Saves a screenshot for the docs: docs/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   // A full-page capture draws the fixed header where the page was scrolled to: start from the top.
-  await page.evaluate(() => globalThis.scrollTo(0, 0));
+  await page.evaluate(() =>
+    (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0),
+  );
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -134,3 +136,21 @@ export function linkIn(text: string, page: string): string {
   if (!match) throw new Error(`no /${page} link in the mail`);
   return match[0];
 }
+
+/** The `lang` attribute of the page's <html>. */
+export const documentLanguage = (page: Page): Promise<string> =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement
+        .lang,
+  );
+
+// biome-ignore lint/suspicious/noExplicitAny: a JSON body whose shape each test asserts itself.
+type Json = any;
+
+/** An API request made by the page itself, with its cookies: what the server really thinks of the session. */
+export const fetchIn = (page: Page, path: string): Promise<{ status: number; body: Json }> =>
+  page.evaluate(async (url) => {
+    const answer = await fetch(url);
+    return { status: answer.status, body: await answer.json() };
+  }, path);
