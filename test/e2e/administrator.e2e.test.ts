@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../app.ts';
-import {
-  expectAccessible,
-  fetchIn,
-  linkIn,
-  type Platform,
-  screenshot,
-  startPlatform,
-} from './harness.ts';
+import { expectAccessible, fetchIn, linkIn, type Platform, screenshot, startPlatform } from './harness.ts';
 
 let platform: Platform;
 beforeAll(async () => {
