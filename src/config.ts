@@ -84,6 +84,15 @@ export const settings = {
     .max(24 * 30)
     .default(12)
     .describe('A session ends this many hours after sign-in, active or not.'),
+  SESSION_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60)
+    .default(5)
+    .describe(
+      'How long a process may answer from its memory that a session is valid, instead of asking the database. Changes made in the same process apply at once; with several processes, an ended session or a changed role reaches the others within this time. 0 turns the cache off.',
+    ),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -116,7 +125,7 @@ export interface Config {
   dataDir: string;
   secret: string | undefined;
   mail: { smtpUrl: string | undefined; from: string; capturePort: number };
-  session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean };
+  session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean; cacheSeconds: number };
   trustProxy: boolean;
   logLevel: Env['LOG_LEVEL'];
 }
@@ -155,6 +164,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     session: {
       idleMinutes: env.SESSION_IDLE_MINUTES,
       absoluteHours: env.SESSION_ABSOLUTE_HOURS,
+      cacheSeconds: env.SESSION_CACHE_SECONDS,
       secureCookies: publicUrl.startsWith('https://'),
     },
     trustProxy: env.TRUST_PROXY,

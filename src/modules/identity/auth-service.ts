@@ -47,6 +47,8 @@ export interface SessionContext {
   mfaSetupRequired: boolean;
   locale: Locale;
   expiresAt: Date;
+  /** The SHA-256 of the cookie's token: the session cache's key. */
+  tokenHash: string;
 }
 
 export interface Me {
@@ -60,7 +62,7 @@ const TOUCH_AFTER_MS = 60_000;
 
 /** Sign-up, sign-in with two factors, sessions, passwords and the person's own account. */
 export function createAuthService(deps: IdentityDeps) {
-  const { store, access, audit, mailer, tasks, secretBox, clock, publicUrl } = deps;
+  const { store, access, audit, mailer, tasks, secretBox, clock, publicUrl, sessionCache } = deps;
   const link = (page: string, token: string) => `${publicUrl}/${page}?token=${encodeURIComponent(token)}`;
   const self = (actor: Actor, action: 'account.read' | 'account.update') =>
     access.require(actor, { action, purpose: 'self_service', subject: actor.accountId });
@@ -269,7 +271,7 @@ export function createAuthService(deps: IdentityDeps) {
         throw invalidFields({ code: 'The code is wrong, expired or used already.' });
       }
       await store.clearThrottle(key);
-      await store.markSessionMfaVerified(session.sessionId, clock());
+      await store.markSessionMfaVerified(session.sessionId, session.accountId, clock());
       await audit.record(
         identityEvent(
           meta,
@@ -288,8 +290,17 @@ export function createAuthService(deps: IdentityDeps) {
 
     /** Resolves a session cookie's token; undefined when unknown, ended, expired or idle too long. */
     async authenticate(token: string): Promise<SessionContext | undefined> {
-      const row = await store.sessionByTokenHash(hashToken(token));
+      const tokenHash = hashToken(token);
       const now = clock();
+      let cached = sessionCache.get(tokenHash, now.getTime());
+      if (!cached) {
+        const loaded = await store.sessionByTokenHash(tokenHash);
+        if (loaded) {
+          cached = { row: loaded, loadedAt: now.getTime() };
+          sessionCache.set(tokenHash, cached);
+        }
+      }
+      const row = cached?.row;
       if (
         !row ||
         !sessionIsLive(
@@ -300,7 +311,10 @@ export function createAuthService(deps: IdentityDeps) {
       ) {
         return undefined;
       }
-      if (now.getTime() - row.last_seen_at.getTime() > TOUCH_AFTER_MS) await store.touchSession(row.id, now);
+      if (now.getTime() - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
+        await store.touchSession(row.id, now);
+        row.last_seen_at = now;
+      }
       const mfaEnabled = row.totp_enabled_at !== null;
       return {
         sessionId: row.id,
@@ -311,6 +325,7 @@ export function createAuthService(deps: IdentityDeps) {
         mfaSetupRequired: !mfaEnabled && row.roles.some(isStaffRole),
         locale: row.locale,
         expiresAt: row.expires_at,
+        tokenHash,
       };
     },
 
@@ -377,16 +392,25 @@ export function createAuthService(deps: IdentityDeps) {
       );
     },
 
-    async me(actor: Actor, session: SessionContext): Promise<Me> {
-      await self(actor, 'account.read');
+    /** The account and its roles, from the session cache when this session loaded them recently. */
+    async profile(accountId: string, tokenHash: string): Promise<Pick<Me, 'account' | 'roles'>> {
+      const cached = sessionCache.get(tokenHash, clock().getTime());
+      if (cached?.profile && cached.row.account_id === accountId) return cached.profile;
       const [row, memberships] = await Promise.all([
-        store.accountById(actor.accountId),
-        store.membershipsOf([actor.accountId]),
+        store.accountById(accountId),
+        store.membershipsOf([accountId]),
       ]);
       if (!row) throw notFound('The account');
+      const profile = { account: toAccount(row), roles: memberships.get(accountId) ?? [] };
+      if (cached) cached.profile = profile;
+      return profile;
+    },
+
+    async me(actor: Actor, session: SessionContext): Promise<Me> {
+      await self(actor, 'account.read');
+      const profile = await this.profile(actor.accountId, session.tokenHash);
       return {
-        account: toAccount(row),
-        roles: memberships.get(actor.accountId) ?? [],
+        ...profile,
         session: {
           id: session.sessionId,
           mfaVerified: session.mfaVerified,
@@ -524,7 +548,7 @@ export function createAuthService(deps: IdentityDeps) {
         totp_last_step: step,
       });
       const recoveryCodes = await issueRecoveryCodes(actor.accountId);
-      await store.markSessionMfaVerified(session.sessionId, clock());
+      await store.markSessionMfaVerified(session.sessionId, session.accountId, clock());
       await audit.record(
         identityEvent(meta, actor, {
           action: 'account.mfa_enable',

@@ -3,6 +3,7 @@ import type { Audit, AuditEvent } from '../../platform/audit/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import type { SecretBox } from './secrets.ts';
+import type { SessionCache } from './session-cache.ts';
 import type { IdentityStore } from './store.ts';
 
 /** Where a request came from, for the audit trail and the session list. */
@@ -14,6 +15,7 @@ export interface RequestMeta {
 
 export interface IdentityDeps {
   store: IdentityStore;
+  sessionCache: SessionCache;
   access: AccessPolicy;
   audit: Audit;
   mailer: Mailer;

@@ -7,6 +7,7 @@ import { createAdminService } from './admin-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { identityRoutes } from './routes.ts';
 import { createSecretBox } from './secrets.ts';
+import { createSessionCache, invalidatingStore } from './session-cache.ts';
 import { createIdentityStore } from './store.ts';
 
 export type { SessionContext } from './auth-service.ts';
@@ -24,14 +25,16 @@ export interface IdentityModuleDeps {
   tasks: Tasks;
   secret: string;
   publicUrl: string;
-  session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean };
+  session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean; cacheSeconds: number };
   clock?: () => Date;
 }
 
 /** Accounts, sessions, two factors, organisations, memberships and invitations. */
 export function createIdentityModule(deps: IdentityModuleDeps) {
+  const sessionCache = createSessionCache(deps.session.cacheSeconds * 1000);
   const serviceDeps = {
-    store: createIdentityStore(deps.db),
+    store: invalidatingStore(createIdentityStore(deps.db), sessionCache),
+    sessionCache,
     access: deps.access,
     audit: deps.audit,
     mailer: deps.mailer,

@@ -225,11 +225,12 @@ export function createIdentityStore(base: Db) {
     async touchSession(id: string, now: Date) {
       await t().updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
     },
-    async markSessionMfaVerified(id: string, now: Date) {
+    async markSessionMfaVerified(id: string, accountId: string, now: Date) {
       await t()
         .updateTable('sessions')
         .set({ mfa_pending: false, mfa_verified_at: now, last_seen_at: now })
         .where('id', '=', id)
+        .where('account_id', '=', accountId)
         .execute();
     },
     async endSession(id: string, accountId: string, now: Date): Promise<boolean> {
@@ -382,8 +383,14 @@ export function createIdentityStore(base: Db) {
     },
     membershipById: (id: string) =>
       t().selectFrom('memberships').selectAll().where('id', '=', id).executeTakeFirst(),
-    async deleteMembership(id: string) {
-      await t().deleteFrom('memberships').where('id', '=', id).execute();
+    /** Deletes a membership; returns whose it was. */
+    async deleteMembership(id: string): Promise<string | undefined> {
+      const row = await t()
+        .deleteFrom('memberships')
+        .where('id', '=', id)
+        .returning('account_id')
+        .executeTakeFirst();
+      return row?.account_id;
     },
     async countRole(role: Role, executor?: Db): Promise<number> {
       const row = await t(executor)
