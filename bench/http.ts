@@ -5,6 +5,7 @@
  *   npm run bench -- http [--engine pglite|postgres|both] [--connections 100] [--duration 20] [--warmup 5]
  *                         [--path /api/v1/me]   (another path, e.g. /healthz, to compare against)
  *                         [--pool N]            (DATABASE_POOL_SIZE of the PostgreSQL run; default 10)
+ *                         [--session-cache S]   (SESSION_CACHE_SECONDS; 0 = every request asks the database)
  *
  * For each engine the whole platform is built as `topfit start` builds it (`buildApp(loadConfig(env))`),
  * on a database of its own: PGlite in a temporary data folder, or a fresh `topfit_bench_<random>` database
@@ -96,6 +97,7 @@ function parseOptions() {
       warmup: { type: 'string', default: '5' },
       path: { type: 'string', default: '/api/v1/me' },
       pool: { type: 'string' },
+      'session-cache': { type: 'string' },
     },
   });
   const engines: Engine[] =
@@ -120,6 +122,9 @@ function parseOptions() {
     path: values.path.startsWith('/') ? values.path : `/${values.path}`,
     // DATABASE_POOL_SIZE for the PostgreSQL run; unset keeps the platform's default.
     pool: values.pool === undefined ? undefined : number('pool', values.pool, 1),
+    // SESSION_CACHE_SECONDS; unset keeps the platform's default.
+    sessionCache:
+      values['session-cache'] === undefined ? undefined : number('session-cache', values['session-cache'], 0),
   };
 }
 
@@ -281,6 +286,7 @@ async function benchEngine(engine: Engine, options: ReturnType<typeof parseOptio
       PORT: '0',
       ...database.env,
       ...(options.pool !== undefined ? { DATABASE_POOL_SIZE: String(options.pool) } : {}),
+      ...(options.sessionCache !== undefined ? { SESSION_CACHE_SECONDS: String(options.sessionCache) } : {}),
     });
     const app = await buildApp(config, { webRoot: null });
     try {
@@ -398,6 +404,7 @@ function benchEngineInChild(
     `--warmup=${options.warmup}`,
     `--path=${options.path}`,
     ...(options.pool !== undefined ? [`--pool=${options.pool}`] : []),
+    ...(options.sessionCache !== undefined ? [`--session-cache=${options.sessionCache}`] : []),
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
