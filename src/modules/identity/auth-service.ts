@@ -13,10 +13,10 @@ import { type IdentityDeps, identityEvent, type RequestMeta } from './deps.ts';
 import { identityMails } from './mails.ts';
 import {
   type Account,
-  afterFailure,
-  afterMail,
+  LOCKOUT,
   type Locale,
   lockedForSeconds,
+  MAIL_QUOTA,
   type Membership,
   normaliseEmail,
   sessionIsLive,
@@ -74,10 +74,8 @@ export function createAuthService(deps: IdentityDeps) {
    */
   function mailUnprompted(email: string, compose: () => Promise<MailMessage>) {
     tasks.later('identity.mail', async () => {
-      const key = `mail:${email}`;
-      const quota = afterMail(await store.throttle(key), clock());
-      if (!quota) return;
-      await store.saveThrottle(key, quota);
+      const sent = await store.countEvent(`mail:${email}`, clock(), MAIL_QUOTA.windowMs);
+      if (sent > MAIL_QUOTA.max) return;
       await mailer.send(await compose());
     });
   }
@@ -103,7 +101,9 @@ export function createAuthService(deps: IdentityDeps) {
   }
 
   async function failed(key: string) {
-    await store.saveThrottle(key, afterFailure(await store.throttle(key), clock()));
+    const now = clock();
+    const failures = await store.countEvent(key, now, LOCKOUT.windowMs);
+    if (failures >= LOCKOUT.maxFailures) await store.lockUntil(key, new Date(now.getTime() + LOCKOUT.lockMs));
   }
 
   /** Verifies a TOTP code (once per time step) or a recovery code (once each). */

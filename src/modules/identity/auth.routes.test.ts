@@ -622,6 +622,18 @@ describe('two factors at sign-in', () => {
 });
 
 describe('password reset', () => {
+  it('wrong passwords sent all at once are each counted, so a burst cannot slip past the lockout', async () => {
+    const { email } = await signUpCitizen(app, browser());
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        browser().post('/api/v1/auth/sign-in', { email, password: 'guess guess guess' }),
+      ),
+    );
+    expect(burst.filter((answer) => answer.status === 401).length).toBeGreaterThanOrEqual(5);
+    const right = await browser().post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+    expect(right.status).toBe(429);
+  });
+
   it('an address gets at most five unprompted mails an hour, however often someone asks', async () => {
     const { email } = await signUpCitizen(app, browser());
     const since = new Date();

@@ -65,25 +65,6 @@ export interface ThrottleState {
   lockedUntil: Date | null;
 }
 
-/** The throttle after one more failed attempt at `now`. */
-export function afterFailure(state: ThrottleState | undefined, now: Date): ThrottleState {
-  if (!state || now.getTime() - state.windowStartedAt.getTime() > LOCKOUT.windowMs) {
-    return { failures: 1, windowStartedAt: now, lockedUntil: null };
-  }
-  const failures = state.failures + 1;
-  const lockedUntil = failures >= LOCKOUT.maxFailures ? new Date(now.getTime() + LOCKOUT.lockMs) : null;
-  return { failures, windowStartedAt: state.windowStartedAt, lockedUntil };
-}
-
-/** The quota after one more mail at `now`, or undefined when the address has had its share this hour. */
-export function afterMail(state: ThrottleState | undefined, now: Date): ThrottleState | undefined {
-  if (!state || now.getTime() - state.windowStartedAt.getTime() > MAIL_QUOTA.windowMs) {
-    return { failures: 1, windowStartedAt: now, lockedUntil: null };
-  }
-  if (state.failures >= MAIL_QUOTA.max) return undefined;
-  return { ...state, failures: state.failures + 1 };
-}
-
 /** Seconds until a locked address may try again; 0 when not locked. */
 export function lockedForSeconds(state: ThrottleState | undefined, now: Date): number {
   if (!state?.lockedUntil) return 0;

@@ -493,17 +493,24 @@ export function createIdentityStore(base: Db) {
         ? { failures: row.failures, windowStartedAt: row.window_started_at, lockedUntil: row.locked_until }
         : undefined;
     },
-    async saveThrottle(key: string, state: ThrottleState) {
-      const values = {
-        failures: state.failures,
-        window_started_at: state.windowStartedAt,
-        locked_until: state.lockedUntil,
-      };
-      await t()
-        .insertInto('sign_in_throttle')
-        .values({ key, ...values })
-        .onConflict((oc) => oc.column('key').doUpdateSet(values))
-        .execute();
+    /**
+     * Counts one more event (a failed attempt, a mail) for a key within a window, atomically: concurrent
+     * requests each get their own count, so none slips past a limit. A window that has run out starts
+     * again at 1 and clears any lock.
+     */
+    async countEvent(key: string, now: Date, windowMs: number): Promise<number> {
+      const windowStart = new Date(now.getTime() - windowMs);
+      const { rows } = await sql<{ failures: number }>`
+        INSERT INTO sign_in_throttle AS t (key, failures, window_started_at) VALUES (${key}, 1, ${now})
+        ON CONFLICT (key) DO UPDATE SET
+          failures = CASE WHEN t.window_started_at <= ${windowStart} THEN 1 ELSE t.failures + 1 END,
+          locked_until = CASE WHEN t.window_started_at <= ${windowStart} THEN NULL ELSE t.locked_until END,
+          window_started_at = CASE WHEN t.window_started_at <= ${windowStart} THEN ${now} ELSE t.window_started_at END
+        RETURNING failures`.execute(base);
+      return Number(rows[0]?.failures ?? 0);
+    },
+    async lockUntil(key: string, until: Date) {
+      await t().updateTable('sign_in_throttle').set({ locked_until: until }).where('key', '=', key).execute();
     },
     async clearThrottle(key: string) {
       await t().deleteFrom('sign_in_throttle').where('key', '=', key).execute();
