@@ -93,7 +93,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       config,
       /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */
       async close() {
-        await http.close();
+        const closing = http.close();
+        // A connection kept alive after its last answer would hold the close open until the client lets
+        // go; requests still running are waited for, connections that fall idle are closed as they do.
+        const reaper = setInterval(() => http.server.closeIdleConnections(), 100);
+        await closing.finally(() => clearInterval(reaper));
         await tasks.drain();
         await mailer.close();
         if (ownsDatabase) await database.close();
