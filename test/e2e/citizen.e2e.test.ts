@@ -101,3 +101,46 @@ it('a citizen signs up, confirms the address from the mail, signs in, sets up tw
   expect(await documentLanguage(page)).toBe('en');
   await context.close();
 });
+
+it('someone using only the keyboard sets a password from a link and signs in', async () => {
+  const { context, page } = await platform.person();
+  const email = `toetsenbord-${Date.now()}@example.org`;
+  const { setPasswordUrl } = await platform.app.identity.admin.createUser({
+    email,
+    displayName: 'Kees Toetsenbord',
+    roles: ['citizen'],
+    organisationId: null,
+    locale: 'nl',
+  });
+  const password = 'alleen het toetsenbord';
+  /** Presses Tab until the control with this accessible name has focus, as a keyboard user would. */
+  const tabTo = async (name: string) => {
+    for (let presses = 0; presses < 30; presses++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { activeElement: { id: string } | null } })
+          .document;
+        return doc.activeElement?.id ?? '';
+      });
+      if (focused && (await page.getByLabel(name, { exact: true }).getAttribute('id')) === focused) return;
+    }
+    throw new Error(`Tab never reached "${name}"`);
+  };
+
+  await page.goto(setPasswordUrl);
+  await page.getByRole('heading', { name: 'Nieuw wachtwoord kiezen' }).waitFor();
+  await tabTo('Nieuw wachtwoord');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
+
+  await page.goto('/sign-in');
+  await tabTo('E-mailadres');
+  await page.keyboard.type(email);
+  await tabTo('Wachtwoord');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('sign-out').waitFor();
+  expect((await fetchIn(page, '/api/v1/me')).body.account.email).toBe(email);
+  await context.close();
+});
