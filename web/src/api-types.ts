@@ -1,42 +1,22 @@
 /** Shapes of the identity, administration and audit API (docs/api-identity.md). */
 
-export const LOCALES = ['nl', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+import {
+  LOCALES,
+  type Locale,
+  ORGANISATION_TYPES,
+  type OrganisationType,
+} from '../../src/modules/identity/model.ts';
+// The enumerations come from the server's own definitions (pure modules), so the two cannot drift apart.
+import { ROLES, type Role } from '../../src/platform/access/roles.ts';
 
-export const ROLES = [
-  'citizen',
-  'coach',
-  'researcher',
-  'data_steward',
-  'innovator',
-  'partner_analyst',
-  'programme_manager',
-  'administrator',
-] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ORGANISATION_TYPES = [
-  'university',
-  'university_medical_centre',
-  'university_of_applied_sciences',
-  'vocational_school',
-  'hospital_or_care',
-  'sme',
-  'start_up',
-  'insurer',
-  'municipality',
-  'ggd',
-  'citizen_community',
-] as const;
-type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+export { LOCALES, type Locale, ORGANISATION_TYPES, ROLES, type Role };
 
 export const isLocale = (value: unknown): value is Locale => value === 'nl' || value === 'en';
 export const isRole = (value: unknown): value is Role => ROLES.some((role) => role === value);
 export const isOrganisationType = (value: unknown): value is OrganisationType =>
   ORGANISATION_TYPES.some((type) => type === value);
 
-/** Every role but citizen is staff and must use two factors. */
-export const isStaffRole = (role: Role): boolean => role !== 'citizen';
+export { isStaffRole } from '../../src/platform/access/roles.ts';
 
 export interface OrganisationRef {
   id: string;
