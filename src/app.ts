@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { migrationSources } from './migrations.ts';
+import { consentRules, createConsentChecker, createConsentModule } from './modules/consent/index.ts';
 import {
   createIdentityModule,
   identityRules,
@@ -61,7 +62,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const tasks = createTasks(http.log);
     const audit = createAudit(database.db);
     const access = createAccessPolicy(
-      { rules: { ...identityRules, ...auditRules, ...outboxRules }, relations: {} },
+      {
+        rules: { ...identityRules, ...consentRules, ...auditRules, ...outboxRules },
+        relations: {},
+        consent: createConsentChecker(database.db),
+      },
       audit,
     );
     const identity = createIdentityModule({
@@ -76,8 +81,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...(options.clock ? { clock: options.clock } : {}),
     });
 
+    const consent = createConsentModule({
+      db: database.db,
+      access,
+      audit,
+      publicUrl: config.publicUrl,
+      participantExists: identity.participantExists,
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+
     registerAuthentication(http, identity.auth);
     await http.register(identity.routes);
+    await http.register(consent.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -89,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       access,
       identity,
+      consent: consent.service,
       tasks,
       config,
       /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */

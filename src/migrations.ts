@@ -1,7 +1,13 @@
+import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { auditMigrations } from './platform/audit/index.ts';
 import type { MigrationSource } from './platform/db/index.ts';
 import { mailMigrations } from './platform/mail/index.ts';
 
 /** Every module's migrations, in the order they must run: a module after those it refers to. */
-export const migrationSources: MigrationSource[] = [auditMigrations, mailMigrations, identityMigrations];
+export const migrationSources: MigrationSource[] = [
+  auditMigrations,
+  mailMigrations,
+  identityMigrations,
+  consentMigrations,
+];

@@ -20,6 +20,8 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   memberships: 'roles of accounts in organisations',
   invitations: 'invitations of staff by e-mail',
   sign_in_throttle: 'failed sign-in counters per address',
+  consent_purposes: 'catalogue of consent purposes',
+  consent_documents: 'versioned consent texts, the same for everyone',
 };
 
 /** The schema's violations of the distribution rule, in words. */

@@ -2,6 +2,7 @@ export {
   type AccessPolicy,
   type AccessRequest,
   type ActionRule,
+  type ConsentChecker,
   createAccessPolicy,
   type Decision,
   type Grant,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { consentRules } from '../../modules/consent/index.ts';
 import { identityRules } from '../../modules/identity/index.ts';
 import { type Audit, createAudit } from '../audit/index.ts';
 import { auditRules } from '../audit/routes.ts';
@@ -8,7 +9,7 @@ import { outboxRules } from '../mail/outbox-routes.ts';
 import { type AccessPolicy, createAccessPolicy, type Purpose } from './policy.ts';
 import { type Actor, ROLES, type Role } from './roles.ts';
 
-const rules = { ...identityRules, ...auditRules, ...outboxRules };
+const rules = { ...identityRules, ...consentRules, ...auditRules, ...outboxRules };
 
 /**
  * Who may do what to another person's data, with two factors verified. Every action of the
@@ -23,6 +24,10 @@ const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'organisation.manage': { roles: ['administrator'], purpose: 'administration' },
   'audit.search': { roles: ['administrator'], purpose: 'security_audit' },
   'mail.outbox.read': { roles: ['administrator'], purpose: 'administration' },
+  'consent.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
+  'consent.record': { roles: [], purpose: 'self_service' },
+  'consent.record_paper': { roles: ['administrator', 'data_steward'], purpose: 'support' },
+  'consent.publish': { roles: ['administrator', 'data_steward'], purpose: 'administration' },
 };
 
 let testDb: TestDatabase;

@@ -3,7 +3,7 @@ import { DomainError } from '../errors/index.ts';
 import { type Actor, isStaffRole, type Role } from './roles.ts';
 
 /** Why personal data is used; recorded with every decision. */
-export type Purpose = 'self_service' | 'administration' | 'security_audit';
+export type Purpose = 'self_service' | 'administration' | 'security_audit' | 'support';
 
 /**
  * One way to be allowed an action: holding a role (staff roles only with two factors), or being
@@ -12,6 +12,8 @@ export type Purpose = 'self_service' | 'administration' | 'security_audit';
 export interface Grant {
   role: Role | 'anyone';
   relation?: string;
+  /** A consent purpose each subject must have granted (and not seen lapse) for this grant to apply. */
+  consent?: string;
 }
 
 export interface ActionRule {
@@ -25,6 +27,9 @@ export interface ActionRule {
 
 /** Decides which of the subjects stand in a named relation to the actor (self, caseload, study …). */
 export type RelationResolver = (actor: Actor, subjects: string[]) => Promise<Set<string>> | Set<string>;
+
+/** Of the subjects, those whose consent to a purpose counts now (the consent module answers this). */
+export type ConsentChecker = (purposeKey: string, subjects: string[]) => Promise<Set<string>>;
 
 export interface AccessRequest {
   action: string;
@@ -54,6 +59,7 @@ export interface AccessPolicy {
 export interface PolicyDefinition {
   rules: Record<string, ActionRule>;
   relations: Record<string, RelationResolver>;
+  consent?: ConsentChecker;
 }
 
 /** The relation every policy knows: the subject is the actor. */
@@ -71,6 +77,11 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
     for (const grant of rule.grants) {
       if (grant.relation && !relations.has(grant.relation)) {
         throw new Error(`Action ${action} names unknown relation ${grant.relation}`);
+      }
+      if (grant.consent && !definition.consent) {
+        throw new Error(
+          `Action ${action} needs consent to ${grant.consent}, but the policy has no consent checker`,
+        );
       }
     }
   }
@@ -94,8 +105,14 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
       const pending = subjects.filter((s) => reasons.get(s) !== 'allowed');
       if (pending.length === 0) break;
       const related = grant.relation ? await relations.get(grant.relation)?.(actor, pending) : null;
-      for (const subject of pending) {
-        if (!related || related.has(subject)) reasons.set(subject, 'allowed');
+      const inRelation = related ? pending.filter((s) => related.has(s)) : pending;
+      const consenting =
+        grant.consent && definition.consent ? await definition.consent(grant.consent, inRelation) : null;
+      for (const subject of inRelation) {
+        if (!consenting || consenting.has(subject)) reasons.set(subject, 'allowed');
+        else if (reasons.get(subject) === 'no role or relation allows it') {
+          reasons.set(subject, `no consent for ${grant.consent}`);
+        }
       }
     }
     if (lacksMfa) {
@@ -140,7 +157,11 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
       const decision = await this.check(actor, request);
       await log(actor, request, decision.allowed, decision.reason);
       if (!decision.allowed) {
-        const code = decision.reason.startsWith('two-factor') ? 'mfa_required' : 'forbidden';
+        const code = decision.reason.startsWith('two-factor')
+          ? 'mfa_required'
+          : decision.reason.startsWith('no consent')
+            ? 'consent_required'
+            : 'forbidden';
         throw new DomainError(code, `Not allowed: ${decision.reason}.`);
       }
     },

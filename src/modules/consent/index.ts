@@ -1,0 +1,43 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { Audit } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import { consentRoutes } from './routes.ts';
+import { createConsentService } from './service.ts';
+import { createConsentStore } from './store.ts';
+
+export { consentRules } from './policy.ts';
+
+export const consentMigrations = { module: 'consent', dir: new URL('./migrations/', import.meta.url) };
+
+/**
+ * The consent checker the access policy needs before the consent module exists (the policy is built
+ * first, the module takes the policy): it reads the consent tables through the module's store.
+ */
+export function createConsentChecker(db: Db) {
+  const store = createConsentStore(db);
+  return (purposeKey: string, participantIds: string[]) => store.consenting(purposeKey, participantIds);
+}
+
+/** Dynamic consent: the catalogue of purposes, versioned documents, decisions, receipts, FHIR export. */
+export function createConsentModule(deps: {
+  db: Db;
+  access: AccessPolicy;
+  audit: Audit;
+  publicUrl: string;
+  participantExists: (participantId: string) => Promise<boolean>;
+  requireActor: (request: FastifyRequest) => Actor;
+  clock?: () => Date;
+}) {
+  const consent = createConsentService({
+    store: createConsentStore(deps.db),
+    access: deps.access,
+    audit: deps.audit,
+    clock: deps.clock ?? (() => new Date()),
+    participantExists: deps.participantExists,
+  });
+  return {
+    service: consent,
+    routes: consentRoutes({ consent, requireActor: deps.requireActor, publicUrl: deps.publicUrl }),
+  };
+}
