@@ -1,4 +1,4 @@
-import type { Audit, AuditDetails } from '../audit/index.ts';
+import type { Audit, AuditDetails, AuditEvent } from '../audit/index.ts';
 import { DomainError } from '../errors/index.ts';
 import { type Actor, isStaffRole, type Role } from './roles.ts';
 
@@ -51,8 +51,14 @@ export interface AccessPolicy {
   check(actor: Actor, request: AccessRequest): Promise<Decision>;
   /** Throws `forbidden` (or `mfa_required`) unless allowed; audits the decision. */
   require(actor: Actor, request: AccessRequest): Promise<void>;
-  /** Bulk reads: the subset of subjects the actor may access for this action and purpose. */
+  /** Bulk reads: the subset of subjects the actor may access for this action and purpose; audits each. */
   filter(actor: Actor, request: Omit<AccessRequest, 'subject'>, subjects: string[]): Promise<string[]>;
+  /** The decision for each subject, without auditing (for counts and previews that disclose no one). */
+  checkMany(
+    actor: Actor,
+    request: Omit<AccessRequest, 'subject'>,
+    subjects: string[],
+  ): Promise<Map<string, Decision>>;
   readonly actions: ReadonlyMap<string, ActionRule>;
 }
 
@@ -123,11 +129,17 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
     return { rule, reasons };
   }
 
-  async function log(actor: Actor, request: AccessRequest, allowed: boolean, reason: string) {
+  /** The audit event of a decision, or null where none is kept (allowed, and not someone else's data). */
+  function eventFor(
+    actor: Actor,
+    request: AccessRequest,
+    allowed: boolean,
+    reason: string,
+  ): AuditEvent | null {
     const rule = actions.get(request.action);
     // NEN 7513 asks who looked at someone's data; a person using their own is not such an access.
-    if (allowed && (!rule?.personalData || request.subject === actor.accountId)) return;
-    await audit.record({
+    if (allowed && (!rule?.personalData || request.subject === actor.accountId)) return null;
+    return {
       actorAccountId: actor.accountId,
       actorRole: actor.roles.join(',') || null,
       onBehalfOf: actor.onBehalfOf ?? null,
@@ -140,7 +152,7 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
       requestId: actor.requestId ?? null,
       clientAddress: actor.clientAddress ?? null,
       details: { ...request.details, ...(allowed ? {} : { reason }) },
-    });
+    };
   }
 
   const NO_SUBJECT = '';
@@ -155,7 +167,8 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
     },
     async require(actor, request) {
       const decision = await this.check(actor, request);
-      await log(actor, request, decision.allowed, decision.reason);
+      const event = eventFor(actor, request, decision.allowed, decision.reason);
+      if (event) await audit.record(event);
       if (!decision.allowed) {
         const code = decision.reason.startsWith('two-factor')
           ? 'mfa_required'
@@ -165,14 +178,29 @@ export function createAccessPolicy(definition: PolicyDefinition, audit: Audit): 
         throw new DomainError(code, `Not allowed: ${decision.reason}.`);
       }
     },
-    async filter(actor, request, subjects) {
+    async checkMany(actor, request, subjects) {
       const { reasons } = await decide(actor, request, subjects);
-      const allowed = subjects.filter((s) => reasons.get(s) === 'allowed');
-      for (const subject of subjects) {
-        const reason = reasons.get(subject) ?? 'denied';
-        await log(actor, { ...request, subject }, reason === 'allowed', reason);
-      }
-      return allowed;
+      return new Map(
+        subjects.map((s) => {
+          const reason = reasons.get(s) ?? 'denied';
+          return [s, { allowed: reason === 'allowed', reason }] as const;
+        }),
+      );
+    },
+    async filter(actor, request, subjects) {
+      const decisions = await this.checkMany(actor, request, subjects);
+      const events = subjects.flatMap((subject) => {
+        const decision = decisions.get(subject);
+        const event = eventFor(
+          actor,
+          { ...request, subject },
+          decision?.allowed ?? false,
+          decision?.reason ?? 'denied',
+        );
+        return event ? [event] : [];
+      });
+      await audit.recordMany(events);
+      return subjects.filter((s) => decisions.get(s)?.allowed);
     },
   };
 }

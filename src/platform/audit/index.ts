@@ -10,6 +10,8 @@ export const auditMigrations = { module: 'audit', dir: new URL('./migrations/', 
 export interface Audit {
   /** Appends an event; pass a transaction to make the entry part of the change it records. */
   record(event: AuditEvent, executor?: Db): Promise<AuditEntry>;
+  /** Appends many events in one transaction (a bulk read that touched many people). */
+  recordMany(events: AuditEvent[]): Promise<void>;
   search(query: AuditQuery): Promise<AuditEntry[]>;
   /** Walks the whole chain and names the first broken link. */
   verify(): Promise<ChainVerdict>;
@@ -18,7 +20,14 @@ export interface Audit {
 export function createAudit(db: Db): Audit {
   const store = createAuditStore(db);
   return {
-    record: (event, executor) => store.append(event, executor),
+    record: async (event, executor) => {
+      const [entry] = await store.append([event], executor);
+      if (!entry) throw new Error('audit entry not written');
+      return entry;
+    },
+    recordMany: async (events) => {
+      if (events.length > 0) await store.append(events);
+    },
     search: (query) => store.search(query),
     async verify() {
       let start = { seq: 0, hash: GENESIS_HASH };

@@ -40,8 +40,8 @@ export function createAuditStore(base: Db) {
   const tables = (executor: Db) => executor.withTables<Tables>();
 
   return {
-    /** Appends one entry at the end of the chain; serialised by an advisory lock. */
-    async append(event: AuditEvent, executor: Db = base): Promise<AuditEntry> {
+    /** Appends entries at the end of the chain, in order; serialised by an advisory lock. */
+    async append(events: AuditEvent[], executor: Db = base): Promise<AuditEntry[]> {
       const write = async (trx: Db) => {
         const db = tables(trx);
         await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(db);
@@ -51,26 +51,39 @@ export function createAuditStore(base: Db) {
           .orderBy('seq', 'desc')
           .limit(1)
           .executeTakeFirst();
-        const unhashed = {
-          seq: (last?.seq ?? 0) + 1,
-          at: new Date(),
-          actorAccountId: event.actorAccountId,
-          actorRole: event.actorRole,
-          onBehalfOf: event.onBehalfOf ?? null,
-          action: event.action,
-          resourceType: event.resourceType,
-          resourceId: event.resourceId ?? null,
-          subjectParticipantId: event.subjectParticipantId ?? null,
-          purpose: event.purpose ?? null,
-          outcome: event.outcome,
-          requestId: event.requestId ?? null,
-          clientAddress: event.clientAddress ?? null,
-          details: event.details ?? {},
-          prevHash: last?.hash ?? GENESIS_HASH,
-        };
-        const entry: AuditEntry = { ...unhashed, hash: hashEntry(unhashed) };
-        await db.insertInto('audit_log').values(toRow(entry)).execute();
-        return entry;
+        let seq = last?.seq ?? 0;
+        let prevHash = last?.hash ?? GENESIS_HASH;
+        const at = new Date();
+        const entries = events.map((event) => {
+          seq += 1;
+          const unhashed = {
+            seq,
+            at,
+            actorAccountId: event.actorAccountId,
+            actorRole: event.actorRole,
+            onBehalfOf: event.onBehalfOf ?? null,
+            action: event.action,
+            resourceType: event.resourceType,
+            resourceId: event.resourceId ?? null,
+            subjectParticipantId: event.subjectParticipantId ?? null,
+            purpose: event.purpose ?? null,
+            outcome: event.outcome,
+            requestId: event.requestId ?? null,
+            clientAddress: event.clientAddress ?? null,
+            details: event.details ?? {},
+            prevHash,
+          };
+          const entry: AuditEntry = { ...unhashed, hash: hashEntry(unhashed) };
+          prevHash = entry.hash;
+          return entry;
+        });
+        for (let i = 0; i < entries.length; i += 500) {
+          await db
+            .insertInto('audit_log')
+            .values(entries.slice(i, i + 500).map(toRow))
+            .execute();
+        }
+        return entries;
       };
       return executor.isTransaction ? write(executor) : base.transaction().execute(write);
     },
