@@ -1,5 +1,7 @@
-/** Shapes of the identity, administration and audit API (docs/api-identity.md). */
+/** Shapes of the identity, administration, audit and consent API (docs/api-identity.md). */
 
+// Type-only: the server's model also hashes with node:crypto, which has no place in the browser bundle.
+import type { Channel, Decision, EarlierConsent } from '../../src/modules/consent/model.ts';
 import {
   LOCALES,
   type Locale,
@@ -134,4 +136,68 @@ export interface OutboxSummary {
 export interface OutboxMessage extends OutboxSummary {
   text: string | null;
   html: string | null;
+}
+
+/* Consent (src/modules/consent/schemas.ts). Dates arrive as ISO strings. */
+
+export type { Channel as ConsentChannel, Decision as ConsentDecision };
+
+/** A text in both languages of the platform; show the one of the current language. */
+export interface Bilingual {
+  nl: string;
+  en: string;
+}
+
+/** One version of a purpose's document (GET /consent/purposes: the version in force per purpose). */
+export interface ConsentDocument {
+  purposeKey: string;
+  version: number;
+  title: Bilingual;
+  body: Bilingual;
+  /** Who consented to an earlier version is asked again. */
+  material: boolean;
+  earlierConsent: EarlierConsent;
+  contentHash: string;
+  publishedAt: string;
+}
+
+/** The person's decision for one purpose and what counts now (GET /me/consents). */
+export interface ConsentState {
+  purposeKey: string;
+  /** null: not decided yet, which counts as no. */
+  decision: Decision | null;
+  documentVersion: number | null;
+  decidedAt: string | null;
+  currentVersion: number;
+  /** Whether the purpose may be used now. */
+  effective: boolean;
+  /** The document changed materially since the consent: choose again. */
+  reconsentNeeded: boolean;
+}
+
+/** The proof of one change (POST /me/consents, GET /me/consents/receipts/{eventId}). */
+export interface ConsentReceipt {
+  eventId: number;
+  participantId: string;
+  purposeKey: string;
+  decision: Decision;
+  documentVersion: number;
+  documentTitle: Bilingual;
+  contentHash: string;
+  channel: Channel;
+  reason: string | null;
+  at: string;
+}
+
+/** One change in the person's history (GET /me/consents/history), newest first. */
+export interface ConsentEvent {
+  id: number;
+  purposeKey: string;
+  documentVersion: number;
+  decision: Decision;
+  channel: Channel;
+  recordedBy: string;
+  /** Why staff registered a decision made on paper. */
+  reason: string | null;
+  at: string;
 }

@@ -14,11 +14,16 @@ import { SetupPage } from './pages/auth/setup-page.tsx';
 import { SignInPage } from './pages/auth/sign-in-page.tsx';
 import { SignUpPage } from './pages/auth/sign-up-page.tsx';
 import { VerifyEmailPage } from './pages/auth/verify-email-page.tsx';
+import { ConsentPage } from './pages/consent/consent-page.tsx';
+import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 
-/** Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup. */
+/**
+ * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
+ * Public: /consent/purposes (what people can consent to, readable before joining).
+ */
 export const router = createBrowserRouter([
   {
     element: <AppLayout />,
@@ -32,10 +37,16 @@ export const router = createBrowserRouter([
       { path: '/reset-password', element: <ResetPasswordPage /> },
       { path: '/setup', element: <SetupPage /> },
       { path: '/invitation', element: <InvitationPage /> },
+      { path: '/consent/purposes', element: <ConsentPurposesPage /> },
       {
         element: <RequireSession />,
         children: [
           { path: '/account', element: <AccountPage /> },
+          {
+            path: '/consent',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <ConsentPage /> }],
+          },
           {
             path: '/admin',
             element: <RequireRole roleName="administrator" />,

@@ -59,12 +59,18 @@ const decide = async (
   });
 
 const publish = (material: boolean, earlierConsent: 'keeps' | 'lapses', purposeKey: string) =>
-  steward.client.post<{ version: number; errors?: unknown[] }>(`/api/v1/admin/consent/purposes/${purposeKey}/versions`, {
-    title: { nl: `Nieuwe tekst ${randomUUID().slice(0, 6)}`, en: 'New text' },
-    body: { nl: 'Wij veranderen wat wij met uw gegevens doen.', en: 'We change what we do with your data.' },
-    material,
-    earlierConsent,
-  });
+  steward.client.post<{ version: number; errors?: unknown[] }>(
+    `/api/v1/admin/consent/purposes/${purposeKey}/versions`,
+    {
+      title: { nl: `Nieuwe tekst ${randomUUID().slice(0, 6)}`, en: 'New text' },
+      body: {
+        nl: 'Wij veranderen wat wij met uw gegevens doen.',
+        en: 'We change what we do with your data.',
+      },
+      material,
+      earlierConsent,
+    },
+  );
 
 describe('the catalogue', () => {
   it('lists the seven purposes in order, each with a Dutch and English document whose hash the platform can recompute', async () => {

@@ -10,7 +10,12 @@ import {
 } from './model.ts';
 
 type Tables = {
-  consent_purposes: { key: string; position: number; created_at: Generated<Date> };
+  consent_purposes: {
+    key: string;
+    position: number;
+    lapse_below: Generated<number>;
+    created_at: Generated<Date>;
+  };
   consent_documents: {
     purpose_key: string;
     version: number;
@@ -114,6 +119,13 @@ export function createConsentStore(base: Db) {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        if (document.material && document.earlierConsent === 'lapses') {
+          await t
+            .updateTable('consent_purposes')
+            .set({ lapse_below: row.version })
+            .where('key', '=', document.purposeKey)
+            .execute();
+        }
         return toDocument(row);
       });
     },
@@ -182,19 +194,23 @@ export function createConsentStore(base: Db) {
     },
     /**
      * Of the given participants, those whose consent to the purpose counts now: granted, and not on a
-     * version that a later material change let lapse. One indexed query, for single and bulk checks.
+     * version that a later material change let lapse (`lapse_below`). One indexed query, single or bulk.
      */
     async consenting(purposeKey: string, participantIds: string[]): Promise<Set<string>> {
       if (participantIds.length === 0) return new Set();
+      // One participant (the common case, on every access) gets a plain key lookup; many get an array.
+      const who =
+        participantIds.length === 1
+          ? sql`s.participant_id = ${participantIds[0]}`
+          : sql`s.participant_id = ANY(${participantIds}::uuid[])`;
       const { rows } = await sql<{ participant_id: string }>`
         SELECT s.participant_id FROM consent_state s
-        WHERE s.purpose_key = ${purposeKey}
+        WHERE ${who}
+          AND s.purpose_key = ${purposeKey}
           AND s.decision = 'granted'
-          AND s.participant_id = ANY(${participantIds}::uuid[])
-          AND NOT EXISTS (
-            SELECT 1 FROM consent_documents d
-            WHERE d.purpose_key = s.purpose_key AND d.version > s.document_version
-              AND d.material AND d.earlier_consent = 'lapses')`.execute(base);
+          AND s.document_version >= (SELECT lapse_below FROM consent_purposes WHERE key = ${purposeKey})`.execute(
+        base,
+      );
       return new Set(rows.map((row) => row.participant_id));
     },
   };

@@ -7,6 +7,8 @@ import { hasRole } from '../hooks/use-me.ts';
 interface Item {
   to: string;
   label: string;
+  /** Active on this path only, not on the paths below it. */
+  exact?: boolean;
 }
 
 function NavItems({ items, labelledBy }: { items: Item[]; labelledBy?: string }) {
@@ -19,7 +21,7 @@ function NavItems({ items, labelledBy }: { items: Item[]; labelledBy?: string })
       style={{ listStyle: 'none', padding: 0, margin: 0 }}
     >
       {items.map((item) => {
-        const active = item.to === '/' ? pathname === '/' : pathname.startsWith(item.to);
+        const active = item.to === '/' || item.exact ? pathname === item.to : pathname.startsWith(item.to);
         return (
           <li key={item.to}>
             <NavLink
@@ -44,6 +46,7 @@ export function MainNav({ me }: { me: Me | null }) {
       <NavItems
         items={[
           { to: '/', label: t('nav.home') },
+          { to: '/consent/purposes', label: t('nav.consentPurposes') },
           { to: '/sign-in', label: t('nav.signIn') },
           { to: '/sign-up', label: t('nav.signUp') },
         ]}
@@ -55,6 +58,7 @@ export function MainNav({ me }: { me: Me | null }) {
       <NavItems
         items={[
           { to: '/', label: t('nav.home') },
+          ...(hasRole(me, 'citizen') ? [{ to: '/consent', label: t('nav.consent'), exact: true }] : []),
           { to: '/account', label: t('nav.account') },
         ]}
       />

@@ -3,6 +3,9 @@
 CREATE TABLE consent_purposes (
   key text PRIMARY KEY,
   position integer NOT NULL UNIQUE,
+  -- Grants of versions below this one have lapsed (a material change let them lapse). Kept with every
+  -- publication, so that a consent check needs no look at the documents.
+  lapse_below integer NOT NULL DEFAULT 1,
   created_at timestamptz NOT NULL DEFAULT now()
 );
 

@@ -1,4 +1,4 @@
-import { Button, Group, SimpleGrid, Text } from '@mantine/core';
+import { Anchor, Button, Group, SimpleGrid, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Me, type OrganisationRef, ROLES, type Role } from '../../api-types.ts';
@@ -41,6 +41,12 @@ function Landing() {
   return (
     <Page title={t('home.landingTitle')}>
       <Text size="lg">{t('home.landingText')}</Text>
+      <Text>
+        {t('home.landingConsent')}{' '}
+        <Anchor component={Link} to="/consent/purposes" data-testid="landing-consent-purposes">
+          {t('home.landingConsentLink')}
+        </Anchor>
+      </Text>
       <Group>
         <Button component={Link} to="/sign-in">
           {t('nav.signIn')}

@@ -30,6 +30,23 @@ function AdminLinks() {
   );
 }
 
+/** What a participant can do today: choose what their data may be used for. */
+function CitizenLinks() {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs">
+      <Text>{t('home.citizenNow')}</Text>
+      <List>
+        <List.Item>
+          <Anchor component={Link} to="/consent" data-testid="home-consent">
+            {t('nav.consent')}
+          </Anchor>
+        </List.Item>
+      </List>
+    </Stack>
+  );
+}
+
 /** A welcome card for one role: in plain words what this role will be able to do. */
 export function RoleCard({ role, organisations }: RoleCardProps) {
   const { t } = useTranslation();
@@ -53,6 +70,7 @@ export function RoleCard({ role, organisations }: RoleCardProps) {
           </Text>
         )}
         <Text>{t(`home.roles.${role}.text`)}</Text>
+        {role === 'citizen' && <CitizenLinks />}
         {available ? (
           <AdminLinks />
         ) : (
