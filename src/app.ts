@@ -12,6 +12,11 @@ import {
   registerAuthentication,
   requireActor,
 } from './modules/identity/index.ts';
+import {
+  createParticipantCheck,
+  createParticipantsModule,
+  participantRules,
+} from './modules/participants/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
 import { createAudit } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
@@ -63,7 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const audit = createAudit(database.db);
     const access = createAccessPolicy(
       {
-        rules: { ...identityRules, ...consentRules, ...auditRules, ...outboxRules },
+        rules: { ...identityRules, ...participantRules, ...consentRules, ...auditRules, ...outboxRules },
         relations: {},
         consent: createConsentChecker(database.db),
       },
@@ -86,7 +91,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       access,
       audit,
       publicUrl: config.publicUrl,
-      participantExists: identity.participantExists,
+      participantExists: createParticipantCheck(database.db),
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+
+    const participants = createParticipantsModule({
+      db: database.db,
+      access,
+      audit,
+      consent: consent.service,
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
@@ -94,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     registerAuthentication(http, identity.auth);
     await http.register(identity.routes);
     await http.register(consent.routes);
+    await http.register(participants.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -106,6 +121,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       access,
       identity,
       consent: consent.service,
+      participants: participants.service,
       tasks,
       config,
       /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */

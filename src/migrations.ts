@@ -1,5 +1,6 @@
 import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
+import { participantsMigrations } from './modules/participants/index.ts';
 import { auditMigrations } from './platform/audit/index.ts';
 import type { MigrationSource } from './platform/db/index.ts';
 import { mailMigrations } from './platform/mail/index.ts';
@@ -9,5 +10,6 @@ export const migrationSources: MigrationSource[] = [
   auditMigrations,
   mailMigrations,
   identityMigrations,
+  participantsMigrations,
   consentMigrations,
 ];

@@ -171,3 +171,18 @@ export async function createStaff(app: TestApp, roles: Role[], client = app.clie
   if (confirm.status !== 200) throw new Error(`mfa set-up failed: ${JSON.stringify(confirm.body)}`);
   return { client, email, accountId, secret, recoveryCodes: confirm.body.recoveryCodes as string[] };
 }
+
+/** A citizen who signed up and joined the Citizen Lab (Enschede, born 1980), deciding no consents yet. */
+export async function joinedCitizen(app: TestApp, profile: Record<string, unknown> = {}) {
+  const citizen = await signUpCitizen(app);
+  const joined = await citizen.client.post('/api/v1/me/participation', {
+    birthYear: 1980,
+    birthMonth: 5,
+    sexAtBirth: 'female',
+    postcode4: '7511',
+    contactPreference: 'email',
+    ...profile,
+  });
+  if (joined.status !== 201) throw new Error(`joining failed: ${JSON.stringify(joined.body)}`);
+  return citizen;
+}

@@ -22,6 +22,9 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   sign_in_throttle: 'failed sign-in counters per address',
   consent_purposes: 'catalogue of consent purposes',
   consent_documents: 'versioned consent texts, the same for everyone',
+  municipalities: 'the region’s municipalities (CBS)',
+  postcode_areas: '4-digit postcodes of the region and their municipality',
+  region_wait_list: 'people outside the region waiting to join; not participants',
 };
 
 /** The schema's violations of the distribution rule, in words. */

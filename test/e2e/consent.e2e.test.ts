@@ -314,5 +314,29 @@ it('when a text changes, the dashboard says whether the earlier yes still counts
     research: { decision: 'granted', documentVersion: 2, effective: true, reconsentNeeded: false },
   });
   await expect.poll(() => coach.getByText('De tekst is veranderd').count()).toBe(0);
+
+  // On a phone the cards stack and the two buttons sit one above the other, equally large.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const stacked = async () => {
+    const yes = await page.getByTestId('consent-research-granted').boundingBox();
+    const no = await page.getByTestId('consent-research-refused').boundingBox();
+    return yes !== null && no !== null && no.y > yes.y && Math.abs(no.width - yes.width) < 1;
+  };
+  await expect.poll(stacked).toBe(true);
+  // Nothing sticks out sideways: only the history table scrolls, inside its own area.
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const doc = (
+          globalThis as unknown as {
+            document: { documentElement: { scrollWidth: number; clientWidth: number } };
+          }
+        ).document;
+        return doc.documentElement.scrollWidth - doc.documentElement.clientWidth;
+      }),
+    )
+    .toBe(0);
+  await expectAccessible(page, 'consent dashboard on a phone');
+  await screenshot(page, 'consent-dashboard-mobile-nl');
   await context.close();
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaff, createTestApp, signUpCitizen, type TestApp } from '../../../test/app.ts';
+import { createStaff, createTestApp, joinedCitizen, signUpCitizen, type TestApp } from '../../../test/app.ts';
 import { createAccessPolicy } from '../../platform/access/index.ts';
 import { createConsentChecker } from './index.ts';
 import { contentHash } from './model.ts';
@@ -230,7 +230,7 @@ describe('a new version of a document', () => {
 
 describe('consent on paper, registered by support staff', () => {
   it('a data steward registers a decision with a reason, kept on the event and in the audit log', async () => {
-    const { client, accountId } = await signUpCitizen(app);
+    const { client, accountId } = await joinedCitizen(app);
     const reason = 'Papieren formulier van 3 mei, bibliotheek Deventer';
     const answer = await steward.client.post(`/api/v1/participants/${accountId}/consents/paper`, {
       purposeKey: 'research',
@@ -254,7 +254,7 @@ describe('consent on paper, registered by support staff', () => {
   });
 
   it('without a reason, by a coach, or for someone who is not a participant, it is refused', async () => {
-    const { accountId } = await signUpCitizen(app);
+    const { accountId } = await joinedCitizen(app);
     const body = {
       purposeKey: 'research',
       decision: 'granted',
@@ -277,7 +277,7 @@ describe('consent on paper, registered by support staff', () => {
   });
 
   it('looking a participant’s consents up asks for a reason, which the audit log keeps', async () => {
-    const { accountId } = await signUpCitizen(app);
+    const { accountId } = await joinedCitizen(app);
     const noReason = await steward.client.get(`/api/v1/participants/${accountId}/consents`);
     expect(noReason.status).toBe(422);
     const reason = 'Belde met een vraag over haar toestemming';

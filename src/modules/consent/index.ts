@@ -7,6 +7,7 @@ import { createConsentService } from './service.ts';
 import { createConsentStore } from './store.ts';
 
 export { consentRules } from './policy.ts';
+export type { ConsentService } from './service.ts';
 
 export const consentMigrations = { module: 'consent', dir: new URL('./migrations/', import.meta.url) };
 

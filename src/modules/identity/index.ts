@@ -46,15 +46,9 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
   };
   const auth = createAuthService(serviceDeps);
   const admin = createAdminService(serviceDeps);
-  const store = serviceDeps.store;
   return {
     auth,
     admin,
-    /** Whether an account is a participant of the Citizen Lab (holds the citizen role). */
-    async participantExists(accountId: string): Promise<boolean> {
-      const memberships = await store.membershipsOf([accountId]);
-      return (memberships.get(accountId) ?? []).some((m) => m.role === 'citizen');
-    },
     routes: identityRoutes({ auth, admin, secureCookies: deps.session.secureCookies }),
   };
 }

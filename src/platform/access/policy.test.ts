@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { consentRules } from '../../modules/consent/index.ts';
 import { identityRules } from '../../modules/identity/index.ts';
+import { participantRules } from '../../modules/participants/index.ts';
 import { type Audit, createAudit } from '../audit/index.ts';
 import { auditRules } from '../audit/routes.ts';
 import { outboxRules } from '../mail/outbox-routes.ts';
 import { type AccessPolicy, createAccessPolicy, type Purpose } from './policy.ts';
 import { type Actor, ROLES, type Role } from './roles.ts';
 
-const rules = { ...identityRules, ...consentRules, ...auditRules, ...outboxRules };
+const rules = { ...identityRules, ...participantRules, ...consentRules, ...auditRules, ...outboxRules };
 
 /**
  * Who may do what to another person's data, with two factors verified. Every action of the
@@ -24,6 +25,9 @@ const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'organisation.manage': { roles: ['administrator'], purpose: 'administration' },
   'audit.search': { roles: ['administrator'], purpose: 'security_audit' },
   'mail.outbox.read': { roles: ['administrator'], purpose: 'administration' },
+  'participant.join': { roles: [], purpose: 'self_service' },
+  'participant.profile.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
+  'participant.profile.update': { roles: [], purpose: 'self_service' },
   'consent.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'consent.record': { roles: [], purpose: 'self_service' },
   'consent.record_paper': { roles: ['administrator', 'data_steward'], purpose: 'support' },

@@ -1,0 +1,43 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { Audit } from '../../platform/audit/index.ts';
+import type { Db } from '../../platform/db/index.ts';
+import type { ConsentService } from '../consent/index.ts';
+import { participantRoutes } from './routes.ts';
+import { createParticipantsService } from './service.ts';
+import { createParticipantsStore } from './store.ts';
+
+export { participantRules } from './policy.ts';
+
+export const participantsMigrations = {
+  module: 'participants',
+  dir: new URL('./migrations/', import.meta.url),
+};
+
+/** Whether an id is a member of the Citizen Lab: for modules that must only act on participants. */
+export function createParticipantCheck(db: Db) {
+  const store = createParticipantsStore(db);
+  return (participantId: string) => store.exists(participantId);
+}
+
+/** The Citizen Lab panel: region, joining, the participant's profile. */
+export function createParticipantsModule(deps: {
+  db: Db;
+  access: AccessPolicy;
+  audit: Audit;
+  consent: Pick<ConsentService, 'decide' | 'catalogue'>;
+  requireActor: (request: FastifyRequest) => Actor;
+  clock?: () => Date;
+}) {
+  const participants = createParticipantsService({
+    store: createParticipantsStore(deps.db),
+    access: deps.access,
+    audit: deps.audit,
+    consent: deps.consent,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  return {
+    service: participants,
+    routes: participantRoutes({ participants, requireActor: deps.requireActor }),
+  };
+}

@@ -1,0 +1,192 @@
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { Audit } from '../../platform/audit/index.ts';
+import { conflict, invalidFields, notFound } from '../../platform/errors/index.ts';
+import type { ConsentService } from '../consent/index.ts';
+import {
+  ageInYears,
+  bornByNow,
+  type ContactPreference,
+  type EducationLevel,
+  type Gender,
+  isTimeZone,
+  MINIMUM_AGE,
+  type Municipality,
+  type Profile,
+  type SexAtBirth,
+} from './model.ts';
+import type { ParticipantsStore } from './store.ts';
+
+export interface ProfileInput {
+  birthYear: number;
+  birthMonth: number;
+  sexAtBirth: SexAtBirth;
+  gender?: Gender | null | undefined;
+  postcode4: string;
+  educationLevel?: EducationLevel | null | undefined;
+  contactPreference: ContactPreference;
+  timeZone?: string | undefined;
+}
+
+export interface ParticipantsDeps {
+  store: ParticipantsStore;
+  access: AccessPolicy;
+  audit: Audit;
+  consent: Pick<ConsentService, 'decide' | 'catalogue'>;
+  clock: () => Date;
+}
+
+export function createParticipantsService(deps: ParticipantsDeps) {
+  const { store, access, audit, clock } = deps;
+
+  /** Checks age and region; answers every problem at once, on its field. */
+  async function eligibleMunicipality(
+    input: Pick<ProfileInput, 'birthYear' | 'birthMonth' | 'postcode4' | 'timeZone'>,
+  ) {
+    const problems: Record<string, string> = {};
+    const now = clock();
+    if (!bornByNow(input.birthYear, input.birthMonth, now))
+      problems.birthYear = 'This date lies in the future.';
+    else if (ageInYears(input.birthYear, input.birthMonth, now) < MINIMUM_AGE) {
+      problems.birthYear = `The Citizen Lab is for people of ${MINIMUM_AGE} and older.`;
+    }
+    const municipality = await store.municipalityOf(input.postcode4);
+    if (!municipality) {
+      problems.postcode4 =
+        'This postcode is not in Overijssel or Gelderland, where the Citizen Lab runs now.';
+    }
+    if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) problems.timeZone = 'Unknown time zone.';
+    if (Object.keys(problems).length > 0 || !municipality) throw invalidFields(problems);
+    return municipality;
+  }
+
+  const event = (actor: Actor, action: string, details: Record<string, string>) => ({
+    actorAccountId: actor.accountId,
+    actorRole: actor.roles.join(',') || null,
+    action,
+    resourceType: 'participant',
+    resourceId: actor.accountId,
+    subjectParticipantId: actor.accountId,
+    purpose: 'self_service',
+    outcome: 'success' as const,
+    requestId: actor.requestId ?? null,
+    clientAddress: actor.clientAddress ?? null,
+    details,
+  });
+
+  return {
+    /** The municipality of a 4-digit postcode, when it lies in the region. */
+    async lookupPostcode(
+      pc4: string,
+    ): Promise<{ pc4: string; inRegion: boolean; municipality: Municipality | null }> {
+      const municipality = await store.municipalityOf(pc4);
+      return { pc4, inRegion: municipality !== undefined, municipality: municipality ?? null };
+    },
+
+    municipalities: async () =>
+      (await store.municipalities()).map((m) => ({
+        cbsCode: m.cbs_code,
+        name: m.name,
+        province: m.province,
+      })),
+
+    async joinWaitList(input: { email: string; postcode4: string; locale: 'nl' | 'en' }): Promise<void> {
+      await store.addToWaitList(input.email.trim().toLowerCase(), input.postcode4, input.locale);
+    },
+
+    /**
+     * A signed-up citizen joins the Citizen Lab: eligibility (16+, living in the region), the profile,
+     * and a decision for each purpose they chose to decide now.
+     */
+    async join(
+      actor: Actor,
+      input: ProfileInput & {
+        consents: { purposeKey: string; decision: 'granted' | 'refused'; documentVersion: number }[];
+      },
+    ): Promise<Profile> {
+      await access.require(actor, {
+        action: 'participant.join',
+        purpose: 'self_service',
+        subject: actor.accountId,
+      });
+      const municipality = await eligibleMunicipality(input);
+      const catalogue = await deps.consent.catalogue();
+      const stale = input.consents.findIndex(
+        (c) => !catalogue.some((d) => d.purposeKey === c.purposeKey && d.version === c.documentVersion),
+      );
+      if (stale >= 0) {
+        throw invalidFields({
+          [`consents/${stale}/documentVersion`]: 'Not the document in force; read it again.',
+        });
+      }
+      const inserted = await store.insertParticipant({
+        participant_id: actor.accountId,
+        birth_year: input.birthYear,
+        birth_month: input.birthMonth,
+        sex_at_birth: input.sexAtBirth,
+        gender: input.gender ?? null,
+        postcode4: input.postcode4,
+        municipality_code: municipality.cbsCode,
+        education_level: input.educationLevel ?? null,
+        contact_preference: input.contactPreference,
+        time_zone: input.timeZone ?? 'Europe/Amsterdam',
+      });
+      if (!inserted) throw conflict('You are a member of the Citizen Lab already.');
+      for (const choice of input.consents) await deps.consent.decide(actor, choice);
+      await audit.record(event(actor, 'participant.join', { municipality: municipality.cbsCode }));
+      const profile = await store.profile(actor.accountId);
+      if (!profile) throw notFound('The profile');
+      return profile;
+    },
+
+    async profile(actor: Actor, participantId: string, reason?: string): Promise<Profile> {
+      await access.require(actor, {
+        action: 'participant.profile.read',
+        purpose: actor.accountId === participantId ? 'self_service' : 'support',
+        subject: participantId,
+        ...(reason ? { details: { reason } } : {}),
+      });
+      const profile = await store.profile(participantId);
+      if (!profile) throw notFound('The participant');
+      return profile;
+    },
+
+    /** The participant corrects their profile (GDPR art. 16); the municipality follows the postcode. */
+    async updateProfile(actor: Actor, patch: Partial<ProfileInput>): Promise<Profile> {
+      await access.require(actor, {
+        action: 'participant.profile.update',
+        purpose: 'self_service',
+        subject: actor.accountId,
+      });
+      const current = await store.profile(actor.accountId);
+      if (!current) throw notFound('The participant');
+      const merged = { ...current, ...patch };
+      const municipality = await eligibleMunicipality({
+        birthYear: merged.birthYear,
+        birthMonth: merged.birthMonth,
+        postcode4: merged.postcode4,
+        timeZone: merged.timeZone,
+      });
+      await store.updateParticipant(actor.accountId, {
+        birth_year: merged.birthYear,
+        birth_month: merged.birthMonth,
+        sex_at_birth: merged.sexAtBirth,
+        gender: merged.gender ?? null,
+        postcode4: merged.postcode4,
+        municipality_code: municipality.cbsCode,
+        education_level: merged.educationLevel ?? null,
+        contact_preference: merged.contactPreference,
+        time_zone: merged.timeZone,
+      });
+      await audit.record(
+        event(actor, 'participant.profile.update', { fields: Object.keys(patch).sort().join(',') }),
+      );
+      const profile = await store.profile(actor.accountId);
+      if (!profile) throw notFound('The participant');
+      return profile;
+    },
+
+    exists: (participantId: string) => store.exists(participantId),
+  };
+}
+
+export type ParticipantsService = ReturnType<typeof createParticipantsService>;

@@ -1,0 +1,131 @@
+import type { Generated, Selectable } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type {
+  ContactPreference,
+  EducationLevel,
+  Gender,
+  Municipality,
+  Profile,
+  SexAtBirth,
+} from './model.ts';
+
+type Tables = {
+  municipalities: {
+    cbs_code: string;
+    name: string;
+    province: Municipality['province'];
+    corop_region: string;
+    ggd_region: string;
+    population: number;
+  };
+  postcode_areas: { pc4: string; cbs_code: string };
+  participants: {
+    participant_id: string;
+    birth_year: number;
+    birth_month: number;
+    sex_at_birth: SexAtBirth;
+    gender: Gender | null;
+    postcode4: string;
+    municipality_code: string;
+    education_level: EducationLevel | null;
+    contact_preference: ContactPreference;
+    time_zone: string;
+    joined_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  region_wait_list: { email: string; postcode4: string; locale: 'nl' | 'en'; created_at: Generated<Date> };
+};
+
+export type ProfileRow = Omit<Selectable<Tables['participants']>, 'updated_at'>;
+
+/** The participants module's SQL; nothing else touches these tables. */
+export function createParticipantsStore(base: Db) {
+  const db = base.withTables<Tables>();
+
+  const withMunicipality = () =>
+    db
+      .selectFrom('participants as p')
+      .innerJoin('municipalities as m', 'm.cbs_code', 'p.municipality_code')
+      .select([
+        'p.participant_id',
+        'p.birth_year',
+        'p.birth_month',
+        'p.sex_at_birth',
+        'p.gender',
+        'p.postcode4',
+        'p.education_level',
+        'p.contact_preference',
+        'p.time_zone',
+        'p.joined_at',
+        'm.cbs_code',
+        'm.name',
+        'm.province',
+      ]);
+
+  return {
+    async municipalityOf(pc4: string): Promise<Municipality | undefined> {
+      const row = await db
+        .selectFrom('postcode_areas as a')
+        .innerJoin('municipalities as m', 'm.cbs_code', 'a.cbs_code')
+        .select(['m.cbs_code', 'm.name', 'm.province'])
+        .where('a.pc4', '=', pc4)
+        .executeTakeFirst();
+      return row ? { cbsCode: row.cbs_code, name: row.name, province: row.province } : undefined;
+    },
+    municipalities: () =>
+      db.selectFrom('municipalities').selectAll().orderBy('province').orderBy('name').execute(),
+    async insertParticipant(row: Omit<Tables['participants'], 'joined_at' | 'updated_at'>): Promise<boolean> {
+      const inserted = await db
+        .insertInto('participants')
+        .values(row)
+        .onConflict((oc) => oc.column('participant_id').doNothing())
+        .returning('participant_id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+    async updateParticipant(
+      participantId: string,
+      patch: Partial<Omit<Tables['participants'], 'participant_id' | 'joined_at' | 'updated_at'>>,
+    ) {
+      await db
+        .updateTable('participants')
+        .set({ ...patch, updated_at: new Date() })
+        .where('participant_id', '=', participantId)
+        .execute();
+    },
+    async profile(participantId: string): Promise<Profile | undefined> {
+      const row = await withMunicipality().where('p.participant_id', '=', participantId).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        participantId: row.participant_id,
+        birthYear: row.birth_year,
+        birthMonth: row.birth_month,
+        sexAtBirth: row.sex_at_birth,
+        gender: row.gender,
+        postcode4: row.postcode4,
+        municipality: { cbsCode: row.cbs_code, name: row.name, province: row.province },
+        educationLevel: row.education_level,
+        contactPreference: row.contact_preference,
+        timeZone: row.time_zone,
+        joinedAt: row.joined_at,
+      };
+    },
+    async exists(participantId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('participants')
+        .select('participant_id')
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async addToWaitList(email: string, postcode4: string, locale: 'nl' | 'en') {
+      await db
+        .insertInto('region_wait_list')
+        .values({ email, postcode4, locale })
+        .onConflict((oc) => oc.column('email').doUpdateSet({ postcode4, locale }))
+        .execute();
+    },
+  };
+}
+
+export type ParticipantsStore = ReturnType<typeof createParticipantsStore>;
