@@ -200,4 +200,6 @@ export interface ConsentEvent {
   /** Why staff registered a decision made on paper. */
   reason: string | null;
   at: string;
+  /** The title of the document version decided on. */
+  documentTitle: Bilingual;
 }

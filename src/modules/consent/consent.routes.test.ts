@@ -315,6 +315,7 @@ describe('export as FHIR R4', () => {
       }[];
     }>('/api/v1/me/consents/fhir');
     expect(answer.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    expect(answer.headers['content-disposition']).toContain('attachment');
     expect(answer.body).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     const byPurpose = Object.fromEntries(
       answer.body.entry.map((e) => [e.resource.provision.purpose[0]?.code, e.resource]),

@@ -127,6 +127,7 @@ export function consentRoutes(deps: {
         const actor = requireActor(request);
         const states = await consent.state(actor, actor.accountId);
         reply.type('application/fhir+json');
+        reply.header('content-disposition', 'attachment; filename="topfit-consents-fhir.json"');
         return consentBundle(actor.accountId, states, deps.publicUrl);
       },
     );

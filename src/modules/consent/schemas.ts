@@ -77,6 +77,9 @@ export const historyAnswer = z.object({
       recordedBy: z.uuid(),
       reason: z.string().nullable(),
       at: z.date(),
+      documentTitle: z
+        .object({ nl: z.string(), en: z.string() })
+        .describe('The title of the version decided on.'),
     }),
   ),
 });

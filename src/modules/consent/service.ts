@@ -159,13 +159,25 @@ export function createConsentService(deps: ConsentDeps) {
       });
     },
 
-    async history(actor: Actor, participantId: string): Promise<ConsentEvent[]> {
+    /** Every change, newest first, each with the title of the version it was about. */
+    async history(
+      actor: Actor,
+      participantId: string,
+    ): Promise<(ConsentEvent & { documentTitle: { nl: string; en: string } })[]> {
       await access.require(actor, {
         action: 'consent.read',
         purpose: actor.accountId === participantId ? 'self_service' : 'support',
         subject: participantId,
       });
-      return store.eventsOf(participantId);
+      const [events, grouped] = await Promise.all([store.eventsOf(participantId), documentsByPurpose()]);
+      return events.map((event) => ({
+        ...event,
+        documentTitle: grouped.get(event.purposeKey)?.find((d) => d.version === event.documentVersion)
+          ?.title ?? {
+          nl: event.purposeKey,
+          en: event.purposeKey,
+        },
+      }));
     },
 
     async receipt(actor: Actor, participantId: string, eventId: number): Promise<ConsentReceipt> {

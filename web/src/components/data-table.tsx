@@ -35,7 +35,8 @@ export function DataTable({ caption, head, children, minWidth = 640 }: DataTable
   const { ref, overflowing } = useOverflowing<HTMLDivElement>();
   const scrollable = overflowing ? { role: 'region', 'aria-labelledby': captionId, tabIndex: 0 } : {};
   return (
-    <div ref={ref} style={{ overflowX: 'auto' }} {...scrollable}>
+    // position: relative keeps visually hidden text in cells inside the wrapper, so the page never scrolls sideways.
+    <div ref={ref} style={{ overflowX: 'auto', position: 'relative' }} {...scrollable}>
       <Table striped highlightOnHover captionSide="top" miw={minWidth} verticalSpacing="sm">
         <Table.Caption
           id={captionId}

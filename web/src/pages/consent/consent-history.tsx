@@ -1,7 +1,7 @@
 import { Anchor, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConsentDocument, ConsentEvent } from '../../api-types.ts';
+import type { ConsentEvent } from '../../api-types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Loading, QueryError } from '../../components/notices.tsx';
 import { Section } from '../../components/section.tsx';
@@ -24,15 +24,11 @@ function Channel({ event }: { event: ConsentEvent }) {
 }
 
 /** "Your earlier choices": every change (GET /me/consents/history), newest first, each with its receipt. */
-export function ConsentHistory({ documents }: { documents: ConsentDocument[] }) {
+export function ConsentHistory() {
   const { t } = useTranslation();
   const localized = useLocalized();
   const dates = useDates();
   const history = useConsentHistory();
-  const titleOf = (purposeKey: string): string => {
-    const document = documents.find((d) => d.purposeKey === purposeKey);
-    return document ? localized(document.title) : purposeKey;
-  };
 
   let content: ReactNode;
   if (history.isPending) content = <Loading />;
@@ -53,7 +49,8 @@ export function ConsentHistory({ documents }: { documents: ConsentDocument[] }) 
           minWidth={720}
         >
           {history.data.map((event) => {
-            const title = titleOf(event.purposeKey);
+            // The title of the version decided on, which may differ from the one in force now.
+            const title = localized(event.documentTitle);
             const when = dates.dateTime(event.at);
             return (
               <Table.Tr key={event.id} data-testid="consent-history-row">
@@ -73,7 +70,8 @@ export function ConsentHistory({ documents }: { documents: ConsentDocument[] }) 
                   <Channel event={event} />
                 </Table.Td>
                 <Table.Td>
-                  <Anchor href={receiptUrl(event.id)} download>
+                  {/* Relative: keeps the hidden context inside the table's scroll area on small screens. */}
+                  <Anchor href={receiptUrl(event.id)} download pos="relative">
                     {t('consent.receipt')}
                     <VisuallyHidden>{t('consent.history.receiptContext', { title, when })}</VisuallyHidden>
                   </Anchor>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Stack, Text } from '@mantine/core';
+import { Anchor, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,17 +15,16 @@ function ExportSection() {
   return (
     <Section id="export" title={t('consent.export.title')}>
       <Text>{t('consent.export.text')}</Text>
-      <div>
-        <Button
-          component="a"
+      <Text>
+        <Anchor
           href={FHIR_EXPORT_URL}
           download="topfit-consents-fhir.json"
-          variant="default"
+          fw={600}
           data-testid="consent-fhir"
         >
           {t('consent.export.link')}
-        </Button>
-      </div>
+        </Anchor>
+      </Text>
     </Section>
   );
 }
@@ -64,7 +63,7 @@ export function ConsentPage() {
         </Anchor>
       </Text>
       {purposes}
-      <ConsentHistory documents={catalogue.data ?? []} />
+      <ConsentHistory />
       <ExportSection />
     </Page>
   );

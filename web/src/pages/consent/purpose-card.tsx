@@ -172,17 +172,17 @@ export function PurposeCard({ state, document }: PurposeCardProps) {
         )}
         {document && (
           <div>
-            <Button
-              variant="subtle"
-              color="blue.9"
-              px="xs"
+            <Anchor
+              component="button"
+              type="button"
+              fw={600}
               onClick={() => setTextOpen((open) => !open)}
               aria-expanded={textOpen}
               aria-controls={`${id}-text`}
               data-testid={`consent-read-${key}`}
             >
               {t('consent.readText', { version: document.version })}
-            </Button>
+            </Anchor>
             <Collapse expanded={textOpen} id={`${id}-text`} keepMountedMode="display-none">
               <Paper bg="gray.0" p="md" mt="xs">
                 <DocumentText text={localized(document.body)} />
@@ -195,7 +195,11 @@ export function PurposeCard({ state, document }: PurposeCardProps) {
             {t('consent.versionChanged', { version: document?.version ?? state.currentVersion })}
           </Alert>
         )}
-        <Fieldset legend={t('consent.question', { title })} variant="unstyled">
+        <Fieldset
+          legend={t('consent.question', { title })}
+          variant="unstyled"
+          styles={{ legend: { fontWeight: 600, marginBottom: 'var(--mantine-spacing-xs)' } }}
+        >
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             {CHOICES.map((choice) => {
               const pressed = state.decision === choice;
