@@ -53,7 +53,7 @@ export function evaluate(
   latest: { decision: Decision; documentVersion: number } | undefined,
   versions: Pick<ConsentDocument, 'version' | 'material' | 'earlierConsent'>[],
 ): { effective: boolean; reconsentNeeded: boolean } {
-  if (!latest || latest.decision !== 'granted') return { effective: false, reconsentNeeded: false };
+  if (latest?.decision !== 'granted') return { effective: false, reconsentNeeded: false };
   const later = versions.filter((v) => v.version > latest.documentVersion && v.material);
   return {
     effective: !later.some((v) => v.earlierConsent === 'lapses'),
