@@ -102,6 +102,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       consent: consent.service,
       requireActor,
+      smallCellMinimum: config.smallCellMinimum,
       ...(options.clock ? { clock: options.clock } : {}),
     });
 

@@ -93,6 +93,15 @@ export const settings = {
     .describe(
       'How long a process may answer from its memory that a session is valid, instead of asking the database. Changes made in the same process apply at once; with several processes, an ended session or a changed role reaches the others within this time. 0 turns the cache off.',
     ),
+  SMALL_CELL_MINIMUM: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe(
+      'Counts below this number are withheld in every overview shown to anyone but the person themself (small-cell suppression).',
+    ),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -127,6 +136,8 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string; capturePort: number };
   session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean; cacheSeconds: number };
   trustProxy: boolean;
+  /** Counts below this are withheld in overviews (small-cell suppression). */
+  smallCellMinimum: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -168,6 +179,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secureCookies: publicUrl.startsWith('https://'),
     },
     trustProxy: env.TRUST_PROXY,
+    smallCellMinimum: env.SMALL_CELL_MINIMUM,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -19,16 +19,30 @@ afterAll(() => platform?.stop());
 
 const PASSWORD = 'mijn gegevens, mijn keuze';
 
-/** A citizen account made the way support makes one: create-user, then the set-password link. */
+/**
+ * A member of the Citizen Lab made the way support makes one: create-user, joined with a profile
+ * (the joining screens have tests of their own), then the set-password link.
+ */
 async function createCitizen(page: Page, name: string): Promise<string> {
   const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl } = await platform.app.identity.admin.createUser({
+  const { setPasswordUrl, accountId } = await platform.app.identity.admin.createUser({
     email,
     displayName: name,
     roles: ['citizen'],
     organisationId: null,
     locale: 'nl',
   });
+  await platform.app.participants.join(
+    { accountId, roles: ['citizen'], mfaVerified: false },
+    {
+      birthYear: 1975,
+      birthMonth: 3,
+      sexAtBirth: 'female',
+      postcode4: '7411',
+      contactPreference: 'email',
+      consents: [],
+    },
+  );
   await page.goto(setPasswordUrl);
   await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();

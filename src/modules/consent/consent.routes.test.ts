@@ -95,14 +95,14 @@ describe('the catalogue', () => {
 
 describe('a participant’s consent dashboard', () => {
   it('starts undecided, which counts as no, for every purpose', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     const answer = await client.get<{ purposes: State[] }>('/api/v1/me/consents');
     expect(answer.body.purposes).toHaveLength(7);
     expect(answer.body.purposes.every((p) => p.decision === null && !p.effective)).toBe(true);
   });
 
   it('grants and withdraws a purpose, each change with a receipt, an event in the history and an audit entry', async () => {
-    const { client, accountId } = await signUpCitizen(app);
+    const { client, accountId } = await joinedCitizen(app);
     const granted = await decide(client, 'research', 'granted');
     expect(granted.status).toBe(201);
     expect(granted.body).toMatchObject({
@@ -136,15 +136,15 @@ describe('a participant’s consent dashboard', () => {
   });
 
   it('nobody else can fetch a participant’s receipt', async () => {
-    const anna = await signUpCitizen(app);
-    const bram = await signUpCitizen(app);
+    const anna = await joinedCitizen(app);
+    const bram = await joinedCitizen(app);
     const granted = await decide(anna.client, 'gp_summary', 'granted');
     const answer = await bram.client.get(`/api/v1/me/consents/receipts/${granted.body.eventId}`);
     expect(answer.status).toBe(404);
   });
 
   it('reports every invalid field of a decision at once', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     const answer = await client.post('/api/v1/me/consents', {
       purposeKey: 'Not A Key',
       decision: 'maybe',
@@ -159,7 +159,7 @@ describe('a participant’s consent dashboard', () => {
   });
 
   it('refuses an unknown purpose and a version that does not exist, naming the field', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     const unknown = await client.post('/api/v1/me/consents', {
       purposeKey: 'mind_reading',
       decision: 'granted',
@@ -175,6 +175,13 @@ describe('a participant’s consent dashboard', () => {
     expect(missing.body.errors).toEqual([expect.objectContaining({ pointer: '#/documentVersion' })]);
   });
 
+  it('someone who has not joined the Citizen Lab cannot record choices yet', async () => {
+    const { client } = await signUpCitizen(app);
+    const answer = await decide(client, 'research', 'granted');
+    expect(answer.status).toBe(403);
+    expect(answer.body.detail).toMatch(/Join the Citizen Lab first/);
+  });
+
   it('an anonymous request is refused', async () => {
     expect((await app.client().get('/api/v1/me/consents')).status).toBe(401);
   });
@@ -182,7 +189,7 @@ describe('a participant’s consent dashboard', () => {
 
 describe('a new version of a document', () => {
   it('a material change that lets earlier consent lapse stops it counting until the participant consents again', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     await decide(client, 'product_testing', 'granted');
     const published = await publish(true, 'lapses', 'product_testing');
     expect(published.status).toBe(201);
@@ -201,14 +208,14 @@ describe('a new version of a document', () => {
   });
 
   it('a material change that keeps earlier consent asks again but keeps it counting meanwhile', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     await decide(client, 'study_contact', 'granted');
     await publish(true, 'keeps', 'study_contact');
     expect(await stateOf(client, 'study_contact')).toMatchObject({ effective: true, reconsentNeeded: true });
   });
 
   it('a change that is not material asks nothing and cannot let consent lapse', async () => {
-    const { client } = await signUpCitizen(app);
+    const { client } = await joinedCitizen(app);
     await decide(client, 'gp_summary', 'granted');
     await publish(false, 'keeps', 'gp_summary');
     expect(await stateOf(client, 'gp_summary')).toMatchObject({ effective: true, reconsentNeeded: false });
@@ -296,7 +303,7 @@ describe('consent on paper, registered by support staff', () => {
 
 describe('export as FHIR R4', () => {
   it('gives one Consent per decided purpose: active, rejected, or inactive after a lapse', async () => {
-    const { client, accountId } = await signUpCitizen(app);
+    const { client, accountId } = await joinedCitizen(app);
     await decide(client, 'personal_insights', 'granted');
     await decide(client, 'registry_linkage', 'refused');
     await decide(client, 'coach_sharing', 'granted');
@@ -349,8 +356,8 @@ describe('consent in the one access policy', () => {
       },
       app.audit,
     );
-    const yes = await signUpCitizen(app);
-    const no = await signUpCitizen(app);
+    const yes = await joinedCitizen(app);
+    const no = await joinedCitizen(app);
     await decide(yes.client, 'research', 'granted');
     await decide(no.client, 'research', 'refused');
     const coach = { accountId: randomUUID(), roles: ['coach' as const], mfaVerified: true };
@@ -367,7 +374,7 @@ describe('consent in the one access policy', () => {
 
 describe('the event log', () => {
   it('cannot be rewritten', async () => {
-    const { client, accountId } = await signUpCitizen(app);
+    const { client, accountId } = await joinedCitizen(app);
     await decide(client, 'research', 'granted');
     await expect(
       sql`UPDATE consent_events SET decision = 'refused' WHERE participant_id = ${accountId}`.execute(
@@ -377,7 +384,7 @@ describe('the event log', () => {
   });
 
   it('keeps the state equal to the latest event when decisions arrive at once', async () => {
-    const { client, accountId } = await signUpCitizen(app);
+    const { client, accountId } = await joinedCitizen(app);
     const version = await currentVersion('study_contact');
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>

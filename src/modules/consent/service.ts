@@ -201,6 +201,9 @@ export function createConsentService(deps: ConsentDeps) {
         purpose: 'self_service',
         subject: actor.accountId,
       });
+      if (!(await deps.participantExists(actor.accountId))) {
+        throw new DomainError('forbidden', 'Join the Citizen Lab first; your choices are part of joining.');
+      }
       return record(actor, { ...input, participantId: actor.accountId, channel: 'web', reason: null });
     },
 
@@ -261,6 +264,9 @@ export function createConsentService(deps: ConsentDeps) {
       });
       return document;
     },
+
+    /** For overviews: how many participants' consent counts now, per purpose. No one is disclosed. */
+    effectiveCounts: () => store.effectiveCounts(),
 
     /** For the access policy: of these participants, those whose consent to the purpose counts now. */
     consenting: (purposeKey: string, participantIds: string[]) =>

@@ -196,6 +196,15 @@ export function createConsentStore(base: Db) {
      * Of the given participants, those whose consent to the purpose counts now: granted, and not on a
      * version that a later material change let lapse (`lapse_below`). One indexed query, single or bulk.
      */
+    /** How many participants' consent counts now, per purpose (aggregates only). */
+    async effectiveCounts(): Promise<{ purposeKey: string; count: number }[]> {
+      const { rows } = await sql<{ purpose_key: string; n: number }>`
+        SELECT p.key AS purpose_key, count(s.participant_id)::int AS n
+        FROM consent_purposes p
+        LEFT JOIN consent_state s ON s.purpose_key = p.key AND s.decision = 'granted' AND s.document_version >= p.lapse_below
+        GROUP BY p.key, p.position ORDER BY p.position`.execute(base);
+      return rows.map((row) => ({ purposeKey: row.purpose_key, count: Number(row.n) }));
+    },
     async consenting(purposeKey: string, participantIds: string[]): Promise<Set<string>> {
       if (participantIds.length === 0) return new Set();
       // One participant (the common case, on every access) gets a plain key lookup; many get an array.

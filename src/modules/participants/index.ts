@@ -25,8 +25,9 @@ export function createParticipantsModule(deps: {
   db: Db;
   access: AccessPolicy;
   audit: Audit;
-  consent: Pick<ConsentService, 'decide' | 'catalogue'>;
+  consent: Pick<ConsentService, 'decide' | 'catalogue' | 'effectiveCounts'>;
   requireActor: (request: FastifyRequest) => Actor;
+  smallCellMinimum: number;
   clock?: () => Date;
 }) {
   const participants = createParticipantsService({
@@ -35,6 +36,7 @@ export function createParticipantsModule(deps: {
     audit: deps.audit,
     consent: deps.consent,
     clock: deps.clock ?? (() => new Date()),
+    smallCellMinimum: deps.smallCellMinimum,
   });
   return {
     service: participants,

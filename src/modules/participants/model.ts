@@ -59,3 +59,43 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** Age bands of the panel overview. */
+export const AGE_BANDS = ['16-29', '30-44', '45-59', '60-74', '75+'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+export function ageBand(age: number): AgeBand {
+  if (age < 30) return '16-29';
+  if (age < 45) return '30-44';
+  if (age < 60) return '45-59';
+  if (age < 75) return '60-74';
+  return '75+';
+}
+
+/** A count shown to anyone but the person themself: below the threshold it is withheld (null). */
+export interface Cell {
+  key: string;
+  count: number | null;
+}
+
+/**
+ * Small-cell suppression: counts below `minimum` become null. When exactly one cell of a breakdown is
+ * withheld and the total is shown, that cell could be worked out by subtraction, so the next smallest
+ * cell is withheld too.
+ */
+export function suppress(counts: { key: string; count: number }[], minimum: number): Cell[] {
+  const cells: Cell[] = counts.map(({ key, count }) => ({
+    key,
+    count: count > 0 && count < minimum ? null : count,
+  }));
+  const withheld = cells.filter((c) => c.count === null).length;
+  if (withheld === 1) {
+    const shown = cells
+      .map((c, index) => ({ count: c.count, index }))
+      .filter((c): c is { count: number; index: number } => c.count !== null && c.count > 0)
+      .sort((a, b) => a.count - b.count)[0];
+    const cell = shown ? cells[shown.index] : undefined;
+    if (cell) cell.count = null;
+  }
+  return cells;
+}

@@ -14,6 +14,12 @@ export const participantRules: Record<string, ActionRule> = {
     personalData: true,
     resourceType: 'participant',
   },
+  'panel.overview': {
+    grants: [{ role: 'programme_manager' }, { role: 'partner_analyst' }, { role: 'administrator' }],
+    purposes: ['statistics'],
+    personalData: false,
+    resourceType: 'panel_statistics',
+  },
   'participant.profile.update': {
     grants: [{ role: 'anyone', relation: 'self' }],
     purposes: ['self_service'],

@@ -69,6 +69,17 @@ export function participantRoutes(deps: {
         reply.status(201).send(await participants.join(requireActor(request), request.body)),
     );
     app.get(
+      '/api/v1/panel/overview',
+      {
+        schema: {
+          tags,
+          summary: 'The panel in numbers, small counts withheld',
+          response: { 200: s.overviewAnswer },
+        },
+      },
+      async (request) => participants.overview(requireActor(request)),
+    );
+    app.get(
       '/api/v1/me/profile',
       { schema: { tags, summary: 'My Citizen Lab profile', response: { 200: s.profileAnswer } } },
       async (request) => {

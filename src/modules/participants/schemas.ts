@@ -72,3 +72,30 @@ export const profileAnswer = z.object({
   timeZone: z.string(),
   joinedAt: z.date(),
 });
+
+const cell = z.object({
+  key: z.string(),
+  count: z.number().int().nullable().describe('null: fewer than the minimum, withheld.'),
+});
+export const overviewAnswer = z.object({
+  minimumCount: z.number().int().describe('Counts below this are withheld (null).'),
+  total: z.number().int().nullable(),
+  byMunicipality: z.array(
+    z.object({
+      cbsCode: z.string(),
+      name: z.string(),
+      province: z.string(),
+      count: z.number().int().nullable(),
+    }),
+  ),
+  byAgeBand: z.array(cell),
+  bySex: z.array(cell),
+  byPurpose: z.array(cell).describe('Members whose consent to each purpose counts now.'),
+  growth: z.array(
+    z.object({
+      month: z.string(),
+      joined: z.number().int().nullable(),
+      members: z.number().int().nullable(),
+    }),
+  ),
+});

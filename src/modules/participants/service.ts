@@ -3,6 +3,7 @@ import type { Audit } from '../../platform/audit/index.ts';
 import { conflict, invalidFields, notFound } from '../../platform/errors/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import {
+  AGE_BANDS,
   ageInYears,
   bornByNow,
   type ContactPreference,
@@ -12,7 +13,9 @@ import {
   MINIMUM_AGE,
   type Municipality,
   type Profile,
+  SEXES_AT_BIRTH,
   type SexAtBirth,
+  suppress,
 } from './model.ts';
 import type { ParticipantsStore } from './store.ts';
 
@@ -31,8 +34,10 @@ export interface ParticipantsDeps {
   store: ParticipantsStore;
   access: AccessPolicy;
   audit: Audit;
-  consent: Pick<ConsentService, 'decide' | 'catalogue'>;
+  consent: Pick<ConsentService, 'decide' | 'catalogue' | 'effectiveCounts'>;
   clock: () => Date;
+  /** Counts below this are withheld (SMALL_CELL_MINIMUM). */
+  smallCellMinimum: number;
 }
 
 export function createParticipantsService(deps: ParticipantsDeps) {
@@ -183,6 +188,62 @@ export function createParticipantsService(deps: ParticipantsDeps) {
       const profile = await store.profile(actor.accountId);
       if (!profile) throw notFound('The participant');
       return profile;
+    },
+
+    /**
+     * The panel in numbers for programme managers and partner analysts: members by municipality, age
+     * band, sex and consented purpose, and growth per month, with counts below the minimum withheld.
+     */
+    async overview(actor: Actor) {
+      await access.require(actor, { action: 'panel.overview', purpose: 'statistics' });
+      const minimum = deps.smallCellMinimum;
+      const [counts, consents] = await Promise.all([
+        store.memberCounts(clock()),
+        deps.consent.effectiveCounts(),
+      ]);
+      const total = counts.bySex.reduce((sum, cell) => sum + cell.count, 0);
+      const municipalities = suppress(
+        counts.byMunicipality.map((m) => ({ key: m.cbsCode, count: m.count })),
+        minimum,
+      );
+      let cumulative = 0;
+      const growth = counts.byMonth.map((month) => {
+        cumulative += month.count;
+        return { month: month.key, joined: month.count, members: cumulative };
+      });
+      return {
+        minimumCount: minimum,
+        total: total >= minimum ? total : null,
+        byMunicipality: counts.byMunicipality.map((m, index) => ({
+          cbsCode: m.cbsCode,
+          name: m.name,
+          province: m.province,
+          count: municipalities[index]?.count ?? null,
+        })),
+        byAgeBand: suppress(
+          AGE_BANDS.map((band) => ({
+            key: band,
+            count: counts.byAgeBand.find((c) => c.key === band)?.count ?? 0,
+          })),
+          minimum,
+        ),
+        bySex: suppress(
+          SEXES_AT_BIRTH.map((sex) => ({
+            key: sex,
+            count: counts.bySex.find((c) => c.key === sex)?.count ?? 0,
+          })),
+          minimum,
+        ),
+        byPurpose: suppress(
+          consents.map((c) => ({ key: c.purposeKey, count: c.count })),
+          minimum,
+        ),
+        growth: growth.map((g) => ({
+          month: g.month,
+          joined: g.joined >= minimum || g.joined === 0 ? g.joined : null,
+          members: g.members >= minimum ? g.members : null,
+        })),
+      };
     },
 
     exists: (participantId: string) => store.exists(participantId),

@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import { type Generated, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type {
   ContactPreference,
@@ -117,6 +117,48 @@ export function createParticipantsStore(base: Db) {
         .where('participant_id', '=', participantId)
         .executeTakeFirst();
       return row !== undefined;
+    },
+    /** Member counts per group for the panel overview (aggregates only; suppression is the caller's). */
+    async memberCounts(now: Date) {
+      const months = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+      const age = sql<number>`floor((${months} - (birth_year * 12 + birth_month)) / 12.0)`;
+      const [byMunicipality, bySex, byAge, byMonth] = await Promise.all([
+        db
+          .selectFrom('municipalities as m')
+          .leftJoin('participants as p', 'p.municipality_code', 'm.cbs_code')
+          .select([
+            'm.cbs_code',
+            'm.name',
+            'm.province',
+            (eb) => eb.fn.count<number>('p.participant_id').as('n'),
+          ])
+          .groupBy(['m.cbs_code', 'm.name', 'm.province'])
+          .orderBy('m.name')
+          .execute(),
+        db
+          .selectFrom('participants')
+          .select(['sex_at_birth', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('sex_at_birth')
+          .execute(),
+        sql<{ band: string; n: number }>`
+          SELECT CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 45 THEN '30-44' WHEN ${age} < 60 THEN '45-59'
+                      WHEN ${age} < 75 THEN '60-74' ELSE '75+' END AS band, count(*)::int AS n
+          FROM participants GROUP BY 1`.execute(base),
+        sql<{ month: string; n: number }>`
+          SELECT to_char(date_trunc('month', joined_at AT TIME ZONE 'Europe/Amsterdam'), 'YYYY-MM') AS month, count(*)::int AS n
+          FROM participants GROUP BY 1 ORDER BY 1`.execute(base),
+      ]);
+      return {
+        byMunicipality: byMunicipality.map((r) => ({
+          cbsCode: r.cbs_code,
+          name: r.name,
+          province: r.province,
+          count: Number(r.n),
+        })),
+        bySex: bySex.map((r) => ({ key: r.sex_at_birth, count: Number(r.n) })),
+        byAgeBand: byAge.rows.map((r) => ({ key: r.band, count: Number(r.n) })),
+        byMonth: byMonth.rows.map((r) => ({ key: r.month, count: Number(r.n) })),
+      };
     },
     async addToWaitList(email: string, postcode4: string, locale: 'nl' | 'en') {
       await db

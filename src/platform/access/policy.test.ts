@@ -28,6 +28,10 @@ const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'participant.join': { roles: [], purpose: 'self_service' },
   'participant.profile.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'participant.profile.update': { roles: [], purpose: 'self_service' },
+  'panel.overview': {
+    roles: ['programme_manager', 'partner_analyst', 'administrator'],
+    purpose: 'statistics',
+  },
   'consent.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'consent.record': { roles: [], purpose: 'self_service' },
   'consent.record_paper': { roles: ['administrator', 'data_steward'], purpose: 'support' },
