@@ -92,6 +92,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       publicUrl: config.publicUrl,
       participantExists: createParticipantCheck(database.db),
+      contactOf: identity.contactOf,
+      mailer,
+      tasks,
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });

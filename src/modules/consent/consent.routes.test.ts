@@ -135,6 +135,20 @@ describe('a participant’s consent dashboard', () => {
     ]);
   });
 
+  it('mails a receipt of each change in the participant’s language, naming the text version and its check code', async () => {
+    const { client, email } = await joinedCitizen(app);
+    const since = new Date();
+    const granted = await decide(client, 'research', 'granted');
+    await app.tasks.drain();
+    const mail = await app.outbox.waitFor(email, { since, subjectIncludes: 'Bewijs van uw keuze' });
+    expect(mail.subject).toBe('Bewijs van uw keuze: Gezondheidsonderzoek');
+    expect(mail.text).toContain('U gaf toestemming voor: Gezondheidsonderzoek.');
+    expect(mail.text).toContain(
+      `versie ${granted.body.documentVersion} (controlecode ${String(granted.body.contentHash).slice(0, 16)})`,
+    );
+    expect(mail.text).toContain('http://topfit.test/consent');
+  });
+
   it('nobody else can fetch a participant’s receipt', async () => {
     const anna = await joinedCitizen(app);
     const bram = await joinedCitizen(app);

@@ -2,6 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import type { Mailer } from '../../platform/mail/index.ts';
+import type { Tasks } from '../../platform/tasks/index.ts';
+import { receiptMail } from './mails.ts';
 import { consentRoutes } from './routes.ts';
 import { createConsentService } from './service.ts';
 import { createConsentStore } from './store.ts';
@@ -27,6 +30,9 @@ export function createConsentModule(deps: {
   audit: Audit;
   publicUrl: string;
   participantExists: (participantId: string) => Promise<boolean>;
+  contactOf: (accountId: string) => Promise<{ email: string; locale: 'nl' | 'en' } | undefined>;
+  mailer: Mailer;
+  tasks: Tasks;
   requireActor: (request: FastifyRequest) => Actor;
   clock?: () => Date;
 }) {
@@ -36,6 +42,14 @@ export function createConsentModule(deps: {
     audit: deps.audit,
     clock: deps.clock ?? (() => new Date()),
     participantExists: deps.participantExists,
+    sendReceipt: (receipt) =>
+      deps.tasks.later('consent.receipt', async () => {
+        const contact = await deps.contactOf(receipt.participantId);
+        if (!contact) return;
+        await deps.mailer.send(
+          receiptMail(contact.email, contact.locale, receipt, `${deps.publicUrl}/consent`),
+        );
+      }),
   });
   return {
     service: consent,

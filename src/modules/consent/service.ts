@@ -16,8 +16,10 @@ export interface ConsentDeps {
   access: AccessPolicy;
   audit: Audit;
   clock: () => Date;
-  /** Whether an id belongs to a participant of the Citizen Lab (identity knows). */
+  /** Whether an id belongs to a participant of the Citizen Lab. */
   participantExists: (participantId: string) => Promise<boolean>;
+  /** Sends each change's receipt by e-mail, after the answer. */
+  sendReceipt: (receipt: ConsentReceipt) => void;
 }
 
 /** What a participant gets back for every change: enough to prove what they agreed to, and when. */
@@ -114,7 +116,9 @@ export function createConsentService(deps: ConsentDeps) {
         channel: input.channel,
       },
     });
-    return receiptOf(event);
+    const receipt = await receiptOf(event);
+    deps.sendReceipt(receipt);
+    return receipt;
   }
 
   return {

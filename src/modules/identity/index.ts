@@ -49,6 +49,13 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
   return {
     auth,
     admin,
+    /** Where and in which language to write to a person, for modules that send them mail. */
+    async contactOf(
+      accountId: string,
+    ): Promise<{ email: string; locale: 'nl' | 'en'; displayName: string } | undefined> {
+      const row = await serviceDeps.store.accountById(accountId);
+      return row ? { email: row.email, locale: row.locale, displayName: row.display_name } : undefined;
+    },
     routes: identityRoutes({ auth, admin, secureCookies: deps.session.secureCookies }),
   };
 }
