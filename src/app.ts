@@ -104,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       access,
       audit,
       consent: consent.service,
+      findAccounts: identity.findAccounts,
       requireActor,
       smallCellMinimum: config.smallCellMinimum,
       ...(options.clock ? { clock: options.clock } : {}),

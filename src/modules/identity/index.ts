@@ -49,6 +49,14 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
   return {
     auth,
     admin,
+    /**
+     * Accounts whose e-mail address or name contains the text, for modules that find people for support.
+     * No access check here: the calling module checks its own action first.
+     */
+    async findAccounts(query: string, limit: number) {
+      const rows = await serviceDeps.store.searchAccounts(query, limit);
+      return rows.map((row) => ({ id: row.id, email: row.email, displayName: row.display_name }));
+    },
     /** Where and in which language to write to a person, for modules that send them mail. */
     async contactOf(
       accountId: string,

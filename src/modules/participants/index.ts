@@ -26,6 +26,10 @@ export function createParticipantsModule(deps: {
   access: AccessPolicy;
   audit: Audit;
   consent: Pick<ConsentService, 'decide' | 'catalogue' | 'effectiveCounts'>;
+  findAccounts: (
+    query: string,
+    limit: number,
+  ) => Promise<{ id: string; email: string; displayName: string }[]>;
   requireActor: (request: FastifyRequest) => Actor;
   smallCellMinimum: number;
   clock?: () => Date;
@@ -35,6 +39,7 @@ export function createParticipantsModule(deps: {
     access: deps.access,
     audit: deps.audit,
     consent: deps.consent,
+    findAccounts: deps.findAccounts,
     clock: deps.clock ?? (() => new Date()),
     smallCellMinimum: deps.smallCellMinimum,
   });

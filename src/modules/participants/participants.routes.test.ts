@@ -246,3 +246,45 @@ describe('my profile', () => {
     expect((await client.patch('/api/v1/me/profile', {})).status).toBe(422);
   });
 });
+
+describe('support staff find a participant', () => {
+  it('a data steward finds a member by e-mail with a reason the audit log keeps, and sees no health data', async () => {
+    const steward = await createStaff(app, ['data_steward']);
+    const { email, accountId } = await joinedCitizen(app);
+    const notJoined = await signUpCitizen(app);
+    const reason = 'Helpt met toestemming op papier';
+    const answer = await steward.client.get<{ participants: Record<string, unknown>[] }>(
+      `/api/v1/participants?query=${encodeURIComponent(email)}&reason=${encodeURIComponent(reason)}`,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.participants).toEqual([
+      expect.objectContaining({ participantId: accountId, email, municipality: 'Enschede' }),
+    ]);
+    expect(Object.keys(answer.body.participants[0] ?? {}).sort()).toEqual([
+      'displayName',
+      'email',
+      'joinedAt',
+      'municipality',
+      'participantId',
+    ]);
+    const none = await steward.client.get<{ participants: unknown[] }>(
+      `/api/v1/participants?query=${encodeURIComponent(notJoined.email)}&reason=${encodeURIComponent(reason)}`,
+    );
+    expect(none.body.participants).toEqual([]);
+    const searches = (await app.audit.search({ actorAccountId: steward.accountId, limit: 5 })).filter(
+      (e) => e.action === 'participant.search',
+    );
+    expect(searches.map((e) => e.details)).toEqual([
+      { query: notJoined.email, reason },
+      { query: email, reason },
+    ]);
+  });
+
+  it('a search without a reason is refused, and so is a search by a coach', async () => {
+    const steward = await createStaff(app, ['data_steward']);
+    expect((await steward.client.get('/api/v1/participants?query=example')).status).toBe(422);
+    const coach = await createStaff(app, ['coach']);
+    const answer = await coach.client.get('/api/v1/participants?query=example&reason=just%20curious');
+    expect(answer.status).toBe(403);
+  });
+});

@@ -14,6 +14,12 @@ export const participantRules: Record<string, ActionRule> = {
     personalData: true,
     resourceType: 'participant',
   },
+  'participant.search': {
+    grants: [{ role: 'administrator' }, { role: 'data_steward' }],
+    purposes: ['support'],
+    personalData: true,
+    resourceType: 'participant',
+  },
   'panel.overview': {
     grants: [{ role: 'programme_manager' }, { role: 'partner_analyst' }, { role: 'administrator' }],
     purposes: ['statistics'],

@@ -69,6 +69,24 @@ export function participantRoutes(deps: {
         reply.status(201).send(await participants.join(requireActor(request), request.body)),
     );
     app.get(
+      '/api/v1/participants',
+      {
+        schema: {
+          tags,
+          summary: 'Support: find a participant to help (the reason is audited; no health data)',
+          querystring: s.findQuery,
+          response: { 200: s.foundAnswer },
+        },
+      },
+      async (request) => ({
+        participants: await participants.find(
+          requireActor(request),
+          request.query.query,
+          request.query.reason,
+        ),
+      }),
+    );
+    app.get(
       '/api/v1/panel/overview',
       {
         schema: {

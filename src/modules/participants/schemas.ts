@@ -12,6 +12,26 @@ const municipality = z.object({
 });
 
 export const accepted = z.object({});
+export const findQuery = z.object({
+  query: z.string().trim().min(3).max(200).describe('Part of the participant’s e-mail address or name.'),
+  reason: z
+    .string()
+    .trim()
+    .min(5)
+    .max(500)
+    .describe('Why you look this participant up; kept in the audit log.'),
+});
+export const foundAnswer = z.object({
+  participants: z.array(
+    z.object({
+      participantId: z.uuid(),
+      displayName: z.string(),
+      email: z.string(),
+      municipality: z.string(),
+      joinedAt: z.date(),
+    }),
+  ),
+});
 export const postcodeParams = z.object({ pc4 });
 export const postcodeAnswer = z.object({
   pc4: z.string(),

@@ -35,6 +35,11 @@ export interface ParticipantsDeps {
   access: AccessPolicy;
   audit: Audit;
   consent: Pick<ConsentService, 'decide' | 'catalogue' | 'effectiveCounts'>;
+  /** Accounts by e-mail or name (identity knows them). */
+  findAccounts: (
+    query: string,
+    limit: number,
+  ) => Promise<{ id: string; email: string; displayName: string }[]>;
   clock: () => Date;
   /** Counts below this are withheld (SMALL_CELL_MINIMUM). */
   smallCellMinimum: number;
@@ -244,6 +249,34 @@ export function createParticipantsService(deps: ParticipantsDeps) {
           members: g.members >= minimum ? g.members : null,
         })),
       };
+    },
+
+    /**
+     * Support staff find a participant to help, for example with consent on paper. Every search names
+     * its reason, which the audit log keeps; the answer holds who they are, never their health data.
+     */
+    async find(actor: Actor, query: string, reason: string) {
+      await access.require(actor, {
+        action: 'participant.search',
+        purpose: 'support',
+        details: { query, reason },
+      });
+      const accounts = await deps.findAccounts(query, 50);
+      const members = await store.memberships(accounts.map((a) => a.id));
+      return members.flatMap((member) => {
+        const account = accounts.find((a) => a.id === member.participant_id);
+        return account
+          ? [
+              {
+                participantId: member.participant_id,
+                displayName: account.displayName,
+                email: account.email,
+                municipality: member.municipality,
+                joinedAt: member.joined_at,
+              },
+            ]
+          : [];
+      });
     },
 
     exists: (participantId: string) => store.exists(participantId),

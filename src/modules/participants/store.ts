@@ -110,6 +110,16 @@ export function createParticipantsStore(base: Db) {
         joinedAt: row.joined_at,
       };
     },
+    /** Membership facts of the given participants (no health data). */
+    async memberships(participantIds: string[]) {
+      if (participantIds.length === 0) return [];
+      return db
+        .selectFrom('participants as p')
+        .innerJoin('municipalities as m', 'm.cbs_code', 'p.municipality_code')
+        .select(['p.participant_id', 'p.joined_at', 'm.name as municipality'])
+        .where('p.participant_id', 'in', participantIds)
+        .execute();
+    },
     async exists(participantId: string): Promise<boolean> {
       const row = await db
         .selectFrom('participants')
