@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
 import { migrationSources } from './migrations.ts';
-import { consentRules, createConsentChecker, createConsentModule } from './modules/consent/index.ts';
+import {
+  consentBundle,
+  consentRules,
+  createConsentChecker,
+  createConsentExporter,
+  createConsentModule,
+} from './modules/consent/index.ts';
 import {
   createIdentityModule,
   identityRules,
@@ -18,7 +24,7 @@ import {
   participantRules,
 } from './modules/participants/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
-import { createAudit } from './platform/audit/index.ts';
+import { createAudit, createAuditExporter } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
 import { type Database, migrate, openDatabase } from './platform/db/index.ts';
 import { createHttpServer } from './platform/http/index.ts';
@@ -105,6 +111,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       consent: consent.service,
       findAccounts: identity.findAccounts,
+      exporters: [identity.exportFor, createConsentExporter(database.db), createAuditExporter(database.db)],
+      consentBundle: async (actor) =>
+        consentBundle(actor.accountId, await consent.service.state(actor, actor.accountId), config.publicUrl),
       requireActor,
       smallCellMinimum: config.smallCellMinimum,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -109,6 +109,17 @@ export class TestClient {
     };
   }
 
+  /** A request whose answer is not JSON (a download): the raw inject response, with this client's cookies. */
+  async raw(method: 'GET', url: string) {
+    return this.app.http.inject({
+      method,
+      url,
+      remoteAddress: this.clientAddress,
+      headers:
+        this.cookies.size > 0 ? { cookie: [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ') } : {},
+    });
+  }
+
   hasCookie(name: string) {
     return this.cookies.has(name);
   }

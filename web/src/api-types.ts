@@ -8,6 +8,13 @@ import {
   ORGANISATION_TYPES,
   type OrganisationType,
 } from '../../src/modules/identity/model.ts';
+import type {
+  ContactPreference,
+  EducationLevel,
+  Gender,
+  Municipality,
+  SexAtBirth,
+} from '../../src/modules/participants/model.ts';
 // The enumerations come from the server's own definitions (pure modules), so the two cannot drift apart.
 import { ROLES, type Role } from '../../src/platform/access/roles.ts';
 
@@ -202,4 +209,45 @@ export interface ConsentEvent {
   at: string;
   /** The title of the document version decided on. */
   documentTitle: Bilingual;
+}
+
+/* Citizen Lab membership (src/modules/participants/schemas.ts). */
+
+// The participants model is pure (no imports), so its enumerations and age rule serve the browser too.
+export {
+  ageInYears,
+  CONTACT_PREFERENCES,
+  type ContactPreference,
+  EDUCATION_LEVELS,
+  type EducationLevel,
+  GENDERS,
+  type Gender,
+  MINIMUM_AGE,
+  SEXES_AT_BIRTH,
+  type SexAtBirth,
+} from '../../src/modules/participants/model.ts';
+
+export type { Municipality };
+
+/** GET /regions/postcodes/{pc4}: the municipality, when the postcode lies in the region. */
+export interface PostcodeAnswer {
+  pc4: string;
+  /** false: outside Overijssel and Gelderland, or a postcode we do not know (a PO box). */
+  inRegion: boolean;
+  municipality: Municipality | null;
+}
+
+/** GET /me/profile: the participant's Citizen Lab profile. */
+export interface ParticipantProfile {
+  participantId: string;
+  birthYear: number;
+  birthMonth: number;
+  sexAtBirth: SexAtBirth;
+  gender: Gender | null;
+  postcode4: string;
+  municipality: Municipality;
+  educationLevel: EducationLevel | null;
+  contactPreference: ContactPreference;
+  timeZone: string;
+  joinedAt: string;
 }

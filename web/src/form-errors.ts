@@ -35,6 +35,12 @@ const FIELD_MESSAGES = [
   'actor',
   'from',
   'to',
+  'birthYear',
+  'birthMonth',
+  'postcode4',
+  'sexAtBirth',
+  'contactPreference',
+  'timeZone',
 ] as const;
 type FieldWithMessage = (typeof FIELD_MESSAGES)[number];
 const hasFieldMessage = (field: string): field is FieldWithMessage =>

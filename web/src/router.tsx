@@ -17,12 +17,15 @@ import { VerifyEmailPage } from './pages/auth/verify-email-page.tsx';
 import { ConsentPage } from './pages/consent/consent-page.tsx';
 import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
+import { JoinPage } from './pages/join/join-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
+import { ProfilePage } from './pages/profile/profile-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 
 /**
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
- * Public: /consent/purposes (what people can consent to, readable before joining).
+ * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
+ * Citizen Lab: its steps ask for an account on the way).
  */
 export const router = createBrowserRouter([
   {
@@ -38,10 +41,12 @@ export const router = createBrowserRouter([
       { path: '/setup', element: <SetupPage /> },
       { path: '/invitation', element: <InvitationPage /> },
       { path: '/consent/purposes', element: <ConsentPurposesPage /> },
+      { path: '/join', element: <JoinPage /> },
       {
         element: <RequireSession />,
         children: [
           { path: '/account', element: <AccountPage /> },
+          { path: '/profile', element: <ProfilePage /> },
           {
             path: '/consent',
             element: <RequireRole roleName="citizen" />,

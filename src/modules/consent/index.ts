@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import { receiptMail } from './mails.ts';
@@ -9,6 +10,7 @@ import { consentRoutes } from './routes.ts';
 import { createConsentService } from './service.ts';
 import { createConsentStore } from './store.ts';
 
+export { consentBundle } from './fhir.ts';
 export { consentRules } from './policy.ts';
 export type { ConsentService } from './service.ts';
 
@@ -21,6 +23,32 @@ export const consentMigrations = { module: 'consent', dir: new URL('./migrations
 export function createConsentChecker(db: Db) {
   const store = createConsentStore(db);
   return (purposeKey: string, participantIds: string[]) => store.consenting(purposeKey, participantIds);
+}
+
+/** The participant's consent data for their GDPR export. */
+export function createConsentExporter(db: Db) {
+  const store = createConsentStore(db);
+  return async (participantId: string): Promise<TableExport[]> => {
+    const [events, state] = await Promise.all([
+      store.eventsOf(participantId),
+      store.stateRowsOf(participantId),
+    ]);
+    return [
+      {
+        table: 'consent_events',
+        description: {
+          nl: 'Elke keuze die u maakte over toestemming, met de versie van de tekst.',
+          en: 'Every consent choice you made, with the version of the text.',
+        },
+        rows: exportRows(events.map((e) => ({ ...e }))),
+      },
+      {
+        table: 'consent_state',
+        description: { nl: 'Uw laatste keuze per doel.', en: 'Your latest choice per purpose.' },
+        rows: exportRows(state),
+      },
+    ];
+  };
 }
 
 /** Dynamic consent: the catalogue of purposes, versioned documents, decisions, receipts, FHIR export. */

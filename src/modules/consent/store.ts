@@ -183,6 +183,8 @@ export function createConsentStore(base: Db) {
         .execute();
       return rows.map(toEvent);
     },
+    stateRowsOf: (participantId: string) =>
+      db.selectFrom('consent_state').selectAll().where('participant_id', '=', participantId).execute(),
     async event(participantId: string, id: number): Promise<ConsentEvent | undefined> {
       const row = await db
         .selectFrom('consent_events')

@@ -1,6 +1,7 @@
 import type { AccessPolicy } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import { createAdminService } from './admin-service.ts';
@@ -56,6 +57,67 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
     async findAccounts(query: string, limit: number) {
       const rows = await serviceDeps.store.searchAccounts(query, limit);
       return rows.map((row) => ({ id: row.id, email: row.email, displayName: row.display_name }));
+    },
+    /** The person's identity data for their GDPR export: no password hash, tokens or two-factor secrets. */
+    async exportFor(accountId: string): Promise<TableExport[]> {
+      const store = serviceDeps.store;
+      const [account, sessions, memberships] = await Promise.all([
+        store.accountById(accountId),
+        store.allSessionsOf(accountId),
+        store.membershipsOf([accountId]),
+      ]);
+      return [
+        {
+          table: 'accounts',
+          description: {
+            nl: 'Uw account: e-mailadres, naam, taal en wanneer u dingen instelde.',
+            en: 'Your account: e-mail address, name, language and when you set things up.',
+          },
+          rows: account
+            ? exportRows([
+                {
+                  id: account.id,
+                  email: account.email,
+                  display_name: account.display_name,
+                  locale: account.locale,
+                  email_verified_at: account.email_verified_at,
+                  two_factor_since: account.totp_enabled_at,
+                  created_at: account.created_at,
+                },
+              ])
+            : [],
+        },
+        {
+          table: 'sessions',
+          description: {
+            nl: 'Wanneer en vanaf welk apparaat u was ingelogd.',
+            en: 'When and from which device you were signed in.',
+          },
+          rows: exportRows(
+            sessions.map((s) => ({
+              id: s.id,
+              created_at: s.created_at,
+              last_seen_at: s.last_seen_at,
+              expires_at: s.expires_at,
+              ended_at: s.ended_at,
+              second_factor_at: s.mfa_verified_at,
+              user_agent: s.user_agent,
+              client_address: s.client_address,
+            })),
+          ),
+        },
+        {
+          table: 'memberships',
+          description: { nl: 'Uw rollen op het platform.', en: 'Your roles on the platform.' },
+          rows: exportRows(
+            (memberships.get(accountId) ?? []).map((m) => ({
+              id: m.membershipId,
+              role: m.role,
+              organisation: m.organisation?.name ?? null,
+            })),
+          ),
+        },
+      ];
     },
     /** Where and in which language to write to a person, for modules that send them mail. */
     async contactOf(

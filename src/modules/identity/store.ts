@@ -253,6 +253,13 @@ export function createIdentityStore(base: Db) {
       if (exceptId) q = q.where('id', '!=', exceptId);
       await q.execute();
     },
+    allSessionsOf: (accountId: string) =>
+      t()
+        .selectFrom('sessions')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('created_at')
+        .execute(),
     liveSessionsOf: (accountId: string, now: Date) =>
       t()
         .selectFrom('sessions')

@@ -1,7 +1,9 @@
+import type { Bundle, Consent } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import type { ParticipantExporter } from '../../platform/export/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import { participantRoutes } from './routes.ts';
 import { createParticipantsService } from './service.ts';
@@ -30,6 +32,8 @@ export function createParticipantsModule(deps: {
     query: string,
     limit: number,
   ) => Promise<{ id: string; email: string; displayName: string }[]>;
+  exporters: ParticipantExporter[];
+  consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
   requireActor: (request: FastifyRequest) => Actor;
   smallCellMinimum: number;
   clock?: () => Date;
@@ -40,6 +44,8 @@ export function createParticipantsModule(deps: {
     audit: deps.audit,
     consent: deps.consent,
     findAccounts: deps.findAccounts,
+    exporters: deps.exporters,
+    consentBundle: deps.consentBundle,
     clock: deps.clock ?? (() => new Date()),
     smallCellMinimum: deps.smallCellMinimum,
   });

@@ -98,6 +98,29 @@ export function participantRoutes(deps: {
       async (request) => participants.overview(requireActor(request)),
     );
     app.get(
+      '/api/v1/me/data-export',
+      {
+        schema: {
+          tags,
+          summary: 'Download all my data: a ZIP of JSON and CSV per table, a FHIR R4 Bundle and a readme',
+          produces: ['application/zip'],
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const locale = request.sessionContext?.locale ?? 'nl';
+        const archive = await participants.exportMyData(actor, locale);
+        const day = new Date().toISOString().slice(0, 10);
+        return reply
+          .type('application/zip')
+          .header(
+            'content-disposition',
+            `attachment; filename="topfit-${locale === 'nl' ? 'mijn-gegevens' : 'my-data'}-${day}.zip"`,
+          )
+          .send(Buffer.from(archive));
+      },
+    );
+    app.get(
       '/api/v1/me/profile',
       { schema: { tags, summary: 'My Citizen Lab profile', response: { 200: s.profileAnswer } } },
       async (request) => {

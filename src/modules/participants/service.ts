@@ -1,7 +1,10 @@
+import type { Bundle, Consent } from '@medplum/fhirtypes';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import { conflict, invalidFields, notFound } from '../../platform/errors/index.ts';
+import { exportRows, type ParticipantExporter } from '../../platform/export/index.ts';
 import type { ConsentService } from '../consent/index.ts';
+import { buildDataExport, patientResource } from './data-export.ts';
 import {
   AGE_BANDS,
   ageInYears,
@@ -35,6 +38,10 @@ export interface ParticipantsDeps {
   access: AccessPolicy;
   audit: Audit;
   consent: Pick<ConsentService, 'decide' | 'catalogue' | 'effectiveCounts'>;
+  /** Each module's tables about a participant, for the GDPR export. */
+  exporters: ParticipantExporter[];
+  /** The participant's consents as FHIR Consent resources. */
+  consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
   /** Accounts by e-mail or name (identity knows them). */
   findAccounts: (
     query: string,
@@ -277,6 +284,49 @@ export function createParticipantsService(deps: ParticipantsDeps) {
             ]
           : [];
       });
+    },
+
+    /** "Download all my data" (GDPR art. 15 and 20): every table about the participant, as a ZIP. */
+    async exportMyData(actor: Actor, locale: 'nl' | 'en'): Promise<Uint8Array> {
+      await access.require(actor, {
+        action: 'participant.export',
+        purpose: 'self_service',
+        subject: actor.accountId,
+      });
+      const profile = await store.profile(actor.accountId);
+      if (!profile) throw notFound('The participant');
+      const tables = (await Promise.all(deps.exporters.map((exporter) => exporter(actor.accountId)))).flat();
+      tables.push({
+        table: 'participants',
+        description: {
+          nl: 'Uw profiel in het Citizen Lab: geboortejaar en -maand, geslacht, de 4 cijfers van uw postcode, gemeente, opleiding en hoe wij u mogen benaderen.',
+          en: 'Your Citizen Lab profile: birth year and month, sex, the 4 digits of your postcode, municipality, education and how we may contact you.',
+        },
+        rows: exportRows([
+          {
+            participant_id: profile.participantId,
+            birth_year: profile.birthYear,
+            birth_month: profile.birthMonth,
+            sex_at_birth: profile.sexAtBirth,
+            gender: profile.gender,
+            postcode4: profile.postcode4,
+            municipality_code: profile.municipality.cbsCode,
+            municipality: profile.municipality.name,
+            education_level: profile.educationLevel,
+            contact_preference: profile.contactPreference,
+            time_zone: profile.timeZone,
+            joined_at: profile.joinedAt,
+          },
+        ]),
+      });
+      const archive = buildDataExport({
+        tables,
+        patient: patientResource(profile, locale),
+        consents: await deps.consentBundle(actor),
+        generatedAt: clock(),
+      });
+      await audit.record(event(actor, 'participant.export', { files: String(tables.length * 2 + 3) }));
+      return archive;
     },
 
     exists: (participantId: string) => store.exists(participantId),

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import { exportRows, type TableExport } from '../export/index.ts';
 import { type AuditEntry, type AuditEvent, type ChainVerdict, GENESIS_HASH, verifyChain } from './model.ts';
 import { type AuditQuery, createAuditStore } from './store.ts';
 
@@ -6,6 +7,36 @@ export type { AuditDetails, AuditEntry, AuditEvent, AuditOutcome, ChainVerdict }
 export type { AuditQuery } from './store.ts';
 
 export const auditMigrations = { module: 'audit', dir: new URL('./migrations/', import.meta.url) };
+
+/**
+ * For a person's GDPR export: who did what with their data (NEN 7513 lets people see it). The acting
+ * staff member appears by role, not by account.
+ */
+export function createAuditExporter(db: Db) {
+  const store = createAuditStore(db);
+  return async (participantId: string): Promise<TableExport[]> => {
+    const entries = await store.search({ participantId, limit: 100_000 });
+    return [
+      {
+        table: 'audit_log',
+        description: {
+          nl: 'Wie wat met uw gegevens deed, en waarom: elke inzage en wijziging door anderen en door uzelf.',
+          en: 'Who did what with your data, and why: every look and change by others and by you.',
+        },
+        rows: exportRows(
+          entries.map((e) => ({
+            seq: e.seq,
+            at: e.at,
+            actor: e.actorAccountId === participantId ? 'you' : (e.actorRole ?? 'platform'),
+            action: e.action,
+            purpose: e.purpose,
+            outcome: e.outcome,
+          })),
+        ),
+      },
+    ];
+  };
+}
 
 export interface Audit {
   /** Appends an event; pass a transaction to make the entry part of the change it records. */

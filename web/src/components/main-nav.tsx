@@ -46,6 +46,7 @@ export function MainNav({ me }: { me: Me | null }) {
       <NavItems
         items={[
           { to: '/', label: t('nav.home') },
+          { to: '/join', label: t('nav.join') },
           { to: '/consent/purposes', label: t('nav.consentPurposes') },
           { to: '/sign-in', label: t('nav.signIn') },
           { to: '/sign-up', label: t('nav.signUp') },
@@ -58,7 +59,12 @@ export function MainNav({ me }: { me: Me | null }) {
       <NavItems
         items={[
           { to: '/', label: t('nav.home') },
-          ...(hasRole(me, 'citizen') ? [{ to: '/consent', label: t('nav.consent'), exact: true }] : []),
+          ...(hasRole(me, 'citizen')
+            ? [
+                { to: '/consent', label: t('nav.consent'), exact: true },
+                { to: '/profile', label: t('nav.profile') },
+              ]
+            : []),
           { to: '/account', label: t('nav.account') },
         ]}
       />

@@ -28,8 +28,8 @@ function NextStep() {
     <Stack gap="sm">
       <Text>{t('consentPurposes.join')}</Text>
       <Group>
-        <Button component={Link} to="/sign-up">
-          {t('nav.signUp')}
+        <Button component={Link} to="/join">
+          {t('join.cta')}
         </Button>
         <Button component={Link} to="/sign-in" variant="default">
           {t('nav.signIn')}

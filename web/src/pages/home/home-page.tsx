@@ -1,10 +1,11 @@
-import { Anchor, Button, Group, SimpleGrid, Text } from '@mantine/core';
+import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Me, type OrganisationRef, ROLES, type Role } from '../../api-types.ts';
 import { InfoNotice, Loading, QueryError } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
-import { useMe } from '../../hooks/use-me.ts';
+import { hasRole, useMe } from '../../hooks/use-me.ts';
+import { useMyProfile } from '../profile/profile-queries.ts';
 import { RoleCard } from './role-card.tsx';
 
 /** The roles the person holds, in the platform's order, each with its organisations. */
@@ -17,11 +18,34 @@ function rolesOf(me: Me): { role: Role; organisations: OrganisationRef[] }[] {
   }));
 }
 
+/** A citizen who has not joined the Citizen Lab yet: the way in, first thing on the page. */
+function JoinInvitation() {
+  const { t } = useTranslation();
+  const profile = useMyProfile();
+  if (profile.data !== null) return null;
+  return (
+    <Paper withBorder p="lg" bg="blue.0" component="section" aria-labelledby="home-join-title">
+      <Stack gap="sm">
+        <Title order={2} id="home-join-title">
+          {t('home.joinTitle')}
+        </Title>
+        <Text>{t('home.joinText')}</Text>
+        <div>
+          <Button component={Link} to="/join" size="md" data-testid="home-join">
+            {t('join.cta')}
+          </Button>
+        </div>
+      </Stack>
+    </Paper>
+  );
+}
+
 function Welcome({ me }: { me: Me }) {
   const { t } = useTranslation();
   const roles = rolesOf(me);
   return (
     <Page title={t('home.welcome', { name: me.account.displayName })} size="lg">
+      {hasRole(me, 'citizen') && <JoinInvitation />}
       <Text>{t('home.intro')}</Text>
       {roles.length === 0 ? (
         <InfoNotice>{t('home.noRoles')}</InfoNotice>
@@ -41,6 +65,11 @@ function Landing() {
   return (
     <Page title={t('home.landingTitle')}>
       <Text size="lg">{t('home.landingText')}</Text>
+      <div>
+        <Button component={Link} to="/join" size="lg" data-testid="landing-join">
+          {t('join.cta')}
+        </Button>
+      </div>
       <Text>
         {t('home.landingConsent')}{' '}
         <Anchor component={Link} to="/consent/purposes" data-testid="landing-consent-purposes">
@@ -48,7 +77,7 @@ function Landing() {
         </Anchor>
       </Text>
       <Group>
-        <Button component={Link} to="/sign-in">
+        <Button component={Link} to="/sign-in" variant="default">
           {t('nav.signIn')}
         </Button>
         <Button component={Link} to="/sign-up" variant="default">

@@ -42,6 +42,11 @@ function CitizenLinks() {
             {t('nav.consent')}
           </Anchor>
         </List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/profile" data-testid="home-profile">
+            {t('nav.profile')}
+          </Anchor>
+        </List.Item>
       </List>
     </Stack>
   );
