@@ -7,6 +7,7 @@ import { api } from '../../api.ts';
 import { FormAlert, Loading, SuccessNotice } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { errorMessage } from '../../form-errors.ts';
+import { hasDraft } from '../join/join-draft.ts';
 import { InvalidLink, isInvalidLinkError } from './invalid-link.tsx';
 
 /** The link from the verification mail: posts the token once and says how it went. */
@@ -34,7 +35,7 @@ export function VerifyEmailPage() {
       <>
         <SuccessNotice>{t('verifyEmail.done', { email: verify.data.email })}</SuccessNotice>
         <div>
-          <Button component={Link} to="/sign-in">
+          <Button component={Link} to={hasDraft() ? '/sign-in?next=/join' : '/sign-in'}>
             {t('nav.signIn')}
           </Button>
         </div>

@@ -57,6 +57,15 @@ export function saveDraft(draft: JoinDraft): void {
   }
 }
 
+/** Whether someone is part-way through joining in this tab (so that signing in can bring them back). */
+export function hasDraft(): boolean {
+  try {
+    return sessionStorage.getItem(STORAGE_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
 export function clearDraft(): void {
   try {
     sessionStorage.removeItem(STORAGE_KEY);
