@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   documentLanguage,
@@ -102,8 +104,8 @@ it('a visitor reads about the Citizen Lab, finds one postcode outside the region
   await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
   await page.getByTestId('sign-in-submit').click();
 
-  // Signed in, the home page leads her back; what she filled in was kept in this tab.
-  await page.getByTestId('home-join').click();
+  // Signed in, she is brought straight back to the joining steps; what she filled in was kept in this tab.
+  await page.waitForURL(/\/join$/);
   await page
     .getByTestId('join-signed-in')
     .getByText(/Sanne Jansen/)
@@ -204,6 +206,17 @@ it('a visitor reads about the Citizen Lab, finds one postcode outside the region
     educationLevel: 'higher_professional',
     sexAtBirth: 'female',
   });
+
+  // Download all her data from the profile page: a ZIP whose readme lists the tables.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('data-export').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^topfit-mijn-gegevens-\d{4}-\d{2}-\d{2}\.zip$/);
+  const zip = unzipSync(new Uint8Array(await readFile((await download.path()) ?? '')));
+  expect(Object.keys(zip)).toEqual(
+    expect.arrayContaining(['participants.json', 'consent_events.csv', 'fhir-bundle.json']),
+  );
 
   // Saving again without a change says so; /join now says she is a member already.
   await page.getByTestId('profile-save').click();

@@ -1,4 +1,4 @@
-import { Button, Paper, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Paper, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -107,6 +107,16 @@ function ProfileForm({ profile, me }: { profile: ParticipantProfile; me: Me }) {
             </div>
           </Stack>
         </form>
+      </Section>
+      <Section id="profile-download" title={t('profile.download.title')}>
+        <Stack gap="sm">
+          <Text>{t('profile.download.intro')}</Text>
+          <div>
+            <Anchor href="/api/v1/me/data-export" download data-testid="data-export">
+              {t('profile.download.link')}
+            </Anchor>
+          </div>
+        </Stack>
       </Section>
     </>
   );
