@@ -9,6 +9,7 @@ import {
   consentBundle,
   consentRules,
   createConsentChecker,
+  createConsentEraser,
   createConsentExporter,
   createConsentModule,
 } from './modules/consent/index.ts';
@@ -20,7 +21,9 @@ import {
 } from './modules/identity/index.ts';
 import {
   createParticipantCheck,
+  createParticipantEraser,
   createParticipantsModule,
+  ERASE_QUEUE,
   participantRules,
 } from './modules/participants/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
@@ -28,6 +31,7 @@ import { createAudit, createAuditExporter } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
 import { type Database, migrate, openDatabase } from './platform/db/index.ts';
 import { createHttpServer } from './platform/http/index.ts';
+import { createJobs } from './platform/jobs/index.ts';
 import { createMailer } from './platform/mail/index.ts';
 import { outboxRoutes, outboxRules } from './platform/mail/outbox-routes.ts';
 import { createTasks } from './platform/tasks/index.ts';
@@ -40,6 +44,8 @@ export interface BuildOptions {
   /** Serve the built web app from this folder (default: web/dist when it exists). */
   webRoot?: string | null;
   clock?: () => Date;
+  /** How often job workers look for work (default 2 s; tests use less). */
+  jobPollingSeconds?: number;
 }
 
 /**
@@ -71,6 +77,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       logger: http.log,
     });
     const tasks = createTasks(http.log);
+    const jobs = await createJobs(database, http.log, options.jobPollingSeconds);
     const audit = createAudit(database.db);
     const access = createAccessPolicy(
       {
@@ -112,12 +119,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       consent: consent.service,
       findAccounts: identity.findAccounts,
       exporters: [identity.exportFor, createConsentExporter(database.db), createAuditExporter(database.db)],
+      jobs,
+      endSessions: identity.endSessions,
+      erasers: [
+        createConsentEraser(database.db),
+        createParticipantEraser(database.db),
+        async (participantId) => {
+          const contact = await identity.contactOf(participantId);
+          const removed = contact && mailer.outbox ? await mailer.outbox.forget(contact.email) : 0;
+          return [{ table: 'mail_capture', removed }];
+        },
+        identity.tombstone,
+      ],
       consentBundle: async (actor) =>
         consentBundle(actor.accountId, await consent.service.state(actor, actor.accountId), config.publicUrl),
       requireActor,
       smallCellMinimum: config.smallCellMinimum,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+
+    await jobs.work<{ participantId: string }>(ERASE_QUEUE, (job) =>
+      participants.service.erase(job.participantId),
+    );
 
     registerAuthentication(http, identity.auth);
     await http.register(identity.routes);
@@ -136,6 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       identity,
       consent: consent.service,
       participants: participants.service,
+      jobs,
       tasks,
       config,
       /** Stops accepting requests, lets those in flight finish, then closes mail and the database. */
@@ -146,6 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         const reaper = setInterval(() => http.server.closeIdleConnections(), 100);
         await closing.finally(() => clearInterval(reaper));
         await tasks.drain();
+        await jobs.stop();
         await mailer.close();
         if (ownsDatabase) await database.close();
       },

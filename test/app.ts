@@ -29,6 +29,7 @@ export async function createTestApp(
   const app = await buildApp(config, {
     database: testDb.database,
     webRoot: null,
+    jobPollingSeconds: 0.5,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const outbox = app.mailer.outbox;

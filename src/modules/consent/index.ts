@@ -51,6 +51,12 @@ export function createConsentExporter(db: Db) {
   };
 }
 
+/** Erasure: deletes the participant's consent history and state; reports the rows per table. */
+export function createConsentEraser(db: Db) {
+  const store = createConsentStore(db);
+  return (participantId: string) => store.erase(participantId);
+}
+
 /** Dynamic consent: the catalogue of purposes, versioned documents, decisions, receipts, FHIR export. */
 export function createConsentModule(deps: {
   db: Db;

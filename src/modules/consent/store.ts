@@ -183,6 +183,24 @@ export function createConsentStore(base: Db) {
         .execute();
       return rows.map(toEvent);
     },
+    /** Deletes a participant's consent history and state (erasure at their request). */
+    async erase(participantId: string) {
+      return base.transaction().execute(async (trx) => {
+        const t = trx.withTables<Tables>();
+        const state = await t
+          .deleteFrom('consent_state')
+          .where('participant_id', '=', participantId)
+          .execute();
+        const events = await t
+          .deleteFrom('consent_events')
+          .where('participant_id', '=', participantId)
+          .execute();
+        return [
+          { table: 'consent_state', removed: Number(state[0]?.numDeletedRows ?? 0) },
+          { table: 'consent_events', removed: Number(events[0]?.numDeletedRows ?? 0) },
+        ];
+      });
+    },
     stateRowsOf: (participantId: string) =>
       db.selectFrom('consent_state').selectAll().where('participant_id', '=', participantId).execute(),
     async event(participantId: string, id: number): Promise<ConsentEvent | undefined> {

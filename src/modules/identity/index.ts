@@ -119,6 +119,13 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
         },
       ];
     },
+    /** Ends every session of a person at once (leaving the Citizen Lab, say). */
+    endSessions: (accountId: string) => serviceDeps.store.endSessionsOfAccount(accountId, new Date()),
+    /** Erasure: the account becomes a tombstone that cannot sign in. */
+    tombstone: async (accountId: string) => {
+      sessionCache.forgetAccount(accountId);
+      return serviceDeps.store.tombstone(accountId, new Date());
+    },
     /** Where and in which language to write to a person, for modules that send them mail. */
     async contactOf(
       accountId: string,

@@ -15,6 +15,7 @@ interface AccountsTable {
   totp_enabled_at: Date | null;
   totp_last_step: number | null;
   created_at: Generated<Date>;
+  erased_at: Date | null;
 }
 
 interface SessionsTable {
@@ -172,6 +173,50 @@ export function createIdentityStore(base: Db) {
         );
       }
       return q.orderBy('created_at', 'desc').limit(limit).execute();
+    },
+
+    /**
+     * Turns an account into a tombstone: no address, name, password or second factor; no sessions,
+     * links or roles. The row stays so that what refers to it (the audit log) keeps pointing somewhere.
+     */
+    async tombstone(accountId: string, now: Date): Promise<{ table: string; removed: number }[]> {
+      return base.transaction().execute(async (trx) => {
+        const db = t(trx);
+        const count = (result: { numDeletedRows: bigint }[]) => Number(result[0]?.numDeletedRows ?? 0);
+        const sessions = count(await db.deleteFrom('sessions').where('account_id', '=', accountId).execute());
+        const tokens = count(
+          await db.deleteFrom('account_tokens').where('account_id', '=', accountId).execute(),
+        );
+        const codes = count(
+          await db.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute(),
+        );
+        const memberships = count(
+          await db.deleteFrom('memberships').where('account_id', '=', accountId).execute(),
+        );
+        const account = await db
+          .updateTable('accounts')
+          .set({
+            email: `erased-${accountId}@erased.invalid`,
+            display_name: '',
+            password_hash: null,
+            totp_secret: null,
+            totp_pending_secret: null,
+            totp_enabled_at: null,
+            totp_last_step: null,
+            email_verified_at: null,
+            erased_at: now,
+          })
+          .where('id', '=', accountId)
+          .returning('id')
+          .executeTakeFirst();
+        return [
+          { table: 'accounts', removed: account ? 1 : 0 },
+          { table: 'sessions', removed: sessions },
+          { table: 'account_tokens', removed: tokens },
+          { table: 'recovery_codes', removed: codes },
+          { table: 'memberships', removed: memberships },
+        ];
+      });
     },
 
     // sessions

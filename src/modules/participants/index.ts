@@ -4,12 +4,14 @@ import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import type { ParticipantExporter } from '../../platform/export/index.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import { participantRoutes } from './routes.ts';
 import { createParticipantsService } from './service.ts';
 import { createParticipantsStore } from './store.ts';
 
 export { participantRules } from './policy.ts';
+export { ERASE_QUEUE } from './service.ts';
 
 export const participantsMigrations = {
   module: 'participants',
@@ -20,6 +22,12 @@ export const participantsMigrations = {
 export function createParticipantCheck(db: Db) {
   const store = createParticipantsStore(db);
   return (participantId: string) => store.exists(participantId);
+}
+
+/** Erasure: deletes the participant's Citizen Lab profile. */
+export function createParticipantEraser(db: Db) {
+  const store = createParticipantsStore(db);
+  return (participantId: string) => store.erase(participantId);
 }
 
 /** The Citizen Lab panel: region, joining, the participant's profile. */
@@ -34,6 +42,9 @@ export function createParticipantsModule(deps: {
   ) => Promise<{ id: string; email: string; displayName: string }[]>;
   exporters: ParticipantExporter[];
   consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
+  jobs: Pick<Jobs, 'send'>;
+  endSessions: (accountId: string) => Promise<void>;
+  erasers: ((participantId: string) => Promise<{ table: string; removed: number }[]>)[];
   requireActor: (request: FastifyRequest) => Actor;
   smallCellMinimum: number;
   clock?: () => Date;
@@ -46,6 +57,9 @@ export function createParticipantsModule(deps: {
     findAccounts: deps.findAccounts,
     exporters: deps.exporters,
     consentBundle: deps.consentBundle,
+    jobs: deps.jobs,
+    endSessions: deps.endSessions,
+    erasers: deps.erasers,
     clock: deps.clock ?? (() => new Date()),
     smallCellMinimum: deps.smallCellMinimum,
   });

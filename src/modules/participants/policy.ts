@@ -26,6 +26,12 @@ export const participantRules: Record<string, ActionRule> = {
     personalData: false,
     resourceType: 'panel_statistics',
   },
+  'participant.leave': {
+    grants: [{ role: 'anyone', relation: 'self' }],
+    purposes: ['self_service'],
+    personalData: true,
+    resourceType: 'participant',
+  },
   'participant.export': {
     grants: [{ role: 'anyone', relation: 'self' }],
     purposes: ['self_service'],

@@ -97,6 +97,21 @@ export function participantRoutes(deps: {
       },
       async (request) => participants.overview(requireActor(request)),
     );
+    app.post(
+      '/api/v1/me/leave',
+      {
+        schema: {
+          tags,
+          summary: 'Leave the Citizen Lab: stop all further use, or erase everything',
+          body: s.leaveBody,
+          response: { 200: s.leaveAnswer, 202: s.leaveAnswer },
+        },
+      },
+      async (request, reply) => {
+        const result = await participants.leave(requireActor(request), request.body.mode);
+        return reply.status(result.mode === 'erase' ? 202 : 200).send(result);
+      },
+    );
     app.get(
       '/api/v1/me/data-export',
       {

@@ -12,6 +12,18 @@ const municipality = z.object({
 });
 
 export const accepted = z.object({});
+export const leaveBody = z.object({
+  mode: z
+    .enum(['stop', 'erase'])
+    .describe(
+      'stop: no further use, keeping what research already used; erase: erase everything not yet released.',
+    ),
+  confirm: z.literal(true).describe('The person confirmed their choice.'),
+});
+export const leaveAnswer = z.object({
+  mode: z.enum(['stop', 'erase']),
+  jobId: z.string().nullable().describe('The erasure job, whose progress is kept in the queue.'),
+});
 export const findQuery = z.object({
   query: z.string().trim().min(3).max(200).describe('Part of the participant’s e-mail address or name.'),
   reason: z

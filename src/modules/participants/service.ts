@@ -3,6 +3,7 @@ import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import { conflict, invalidFields, notFound } from '../../platform/errors/index.ts';
 import { exportRows, type ParticipantExporter } from '../../platform/export/index.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
 import type { ConsentService } from '../consent/index.ts';
 import { buildDataExport, patientResource } from './data-export.ts';
 import {
@@ -21,6 +22,9 @@ import {
   suppress,
 } from './model.ts';
 import type { ParticipantsStore } from './store.ts';
+
+/** The queue of erasure jobs. */
+export const ERASE_QUEUE = 'participant-erase';
 
 export interface ProfileInput {
   birthYear: number;
@@ -42,6 +46,12 @@ export interface ParticipantsDeps {
   exporters: ParticipantExporter[];
   /** The participant's consents as FHIR Consent resources. */
   consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
+  /** The durable job queue, for erasure. */
+  jobs: Pick<Jobs, 'send'>;
+  /** Ends every session of a person. */
+  endSessions: (accountId: string) => Promise<void>;
+  /** Each module's erasure of a participant's rows, run in this order; the account's tombstone last. */
+  erasers: ((participantId: string) => Promise<{ table: string; removed: number }[]>)[];
   /** Accounts by e-mail or name (identity knows them). */
   findAccounts: (
     query: string,
@@ -327,6 +337,61 @@ export function createParticipantsService(deps: ParticipantsDeps) {
       });
       await audit.record(event(actor, 'participant.export', { files: String(tables.length * 2 + 3) }));
       return archive;
+    },
+
+    /**
+     * Leaving the Citizen Lab. `stop`: every purpose is refused from now on and what was already used in
+     * research stays (GDPR art. 17(3)(d)). `erase`: everything is erased by a durable job, and the person
+     * is signed out everywhere at once; the account remains as a tombstone that cannot sign in.
+     */
+    async leave(
+      actor: Actor,
+      mode: 'stop' | 'erase',
+    ): Promise<{ mode: 'stop' | 'erase'; jobId: string | null }> {
+      await access.require(actor, {
+        action: 'participant.leave',
+        purpose: 'self_service',
+        subject: actor.accountId,
+      });
+      if (!(await store.exists(actor.accountId))) throw notFound('The participant');
+      if (mode === 'stop') {
+        for (const document of await deps.consent.catalogue()) {
+          await deps.consent.decide(actor, {
+            purposeKey: document.purposeKey,
+            decision: 'refused',
+            documentVersion: document.version,
+          });
+        }
+        await store.markLeft(actor.accountId, clock());
+        await audit.record(event(actor, 'participant.leave', { mode }));
+        return { mode, jobId: null };
+      }
+      const jobId = await deps.jobs.send(
+        ERASE_QUEUE,
+        { participantId: actor.accountId },
+        { key: actor.accountId },
+      );
+      await deps.endSessions(actor.accountId);
+      await audit.record(event(actor, 'participant.leave', { mode, jobId: jobId ?? 'already queued' }));
+      return { mode, jobId };
+    },
+
+    /** The erasure job: every module's rows of the participant, reported per table and audited. */
+    async erase(participantId: string): Promise<{ removed: { table: string; removed: number }[] }> {
+      const removed = [];
+      for (const eraser of deps.erasers) removed.push(...(await eraser(participantId)));
+      await audit.record({
+        actorAccountId: null,
+        actorRole: 'erasure_job',
+        action: 'participant.erase',
+        resourceType: 'participant',
+        resourceId: participantId,
+        subjectParticipantId: participantId,
+        purpose: 'self_service',
+        outcome: 'success',
+        details: Object.fromEntries(removed.map((r) => [r.table, r.removed])),
+      });
+      return { removed };
     },
 
     exists: (participantId: string) => store.exists(participantId),

@@ -32,6 +32,7 @@ type Tables = {
     time_zone: string;
     joined_at: Generated<Date>;
     updated_at: Generated<Date>;
+    left_at: Date | null;
   };
   region_wait_list: { email: string; postcode4: string; locale: 'nl' | 'en'; created_at: Generated<Date> };
 };
@@ -74,7 +75,9 @@ export function createParticipantsStore(base: Db) {
     },
     municipalities: () =>
       db.selectFrom('municipalities').selectAll().orderBy('province').orderBy('name').execute(),
-    async insertParticipant(row: Omit<Tables['participants'], 'joined_at' | 'updated_at'>): Promise<boolean> {
+    async insertParticipant(
+      row: Omit<Tables['participants'], 'joined_at' | 'updated_at' | 'left_at'>,
+    ): Promise<boolean> {
       const inserted = await db
         .insertInto('participants')
         .values(row)
@@ -85,7 +88,7 @@ export function createParticipantsStore(base: Db) {
     },
     async updateParticipant(
       participantId: string,
-      patch: Partial<Omit<Tables['participants'], 'participant_id' | 'joined_at' | 'updated_at'>>,
+      patch: Partial<Omit<Tables['participants'], 'participant_id' | 'joined_at' | 'updated_at' | 'left_at'>>,
     ) {
       await db
         .updateTable('participants')
@@ -119,6 +122,20 @@ export function createParticipantsStore(base: Db) {
         .select(['p.participant_id', 'p.joined_at', 'm.name as municipality'])
         .where('p.participant_id', 'in', participantIds)
         .execute();
+    },
+    async markLeft(participantId: string, now: Date) {
+      await db
+        .updateTable('participants')
+        .set({ left_at: now })
+        .where('participant_id', '=', participantId)
+        .execute();
+    },
+    async erase(participantId: string) {
+      const result = await db
+        .deleteFrom('participants')
+        .where('participant_id', '=', participantId)
+        .execute();
+      return [{ table: 'participants', removed: Number(result[0]?.numDeletedRows ?? 0) }];
     },
     async exists(participantId: string): Promise<boolean> {
       const row = await db

@@ -29,6 +29,7 @@ const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'participant.profile.read': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'participant.profile.update': { roles: [], purpose: 'self_service' },
   'participant.export': { roles: [], purpose: 'self_service' },
+  'participant.leave': { roles: [], purpose: 'self_service' },
   'participant.search': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'panel.overview': {
     roles: ['programme_manager', 'partner_analyst', 'administrator'],

@@ -20,6 +20,13 @@ export interface Database {
   readonly db: Db;
   /** Runs a multi-statement SQL script in one transaction (migrations). */
   runScript(script: string): Promise<void>;
+  /**
+   * How the job queue reaches this database: a connection string for a server, or, for PGlite, a
+   * function that runs SQL on the one embedded connection in turn with every other query.
+   */
+  readonly jobConnection:
+    | { connectionString: string }
+    | { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
   /** PGlite only: the data folder as a tarball, used to clone a migrated template in tests. */
   dump(): Promise<Blob>;
   close(): Promise<void>;
@@ -39,6 +46,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return {
       kind: 'postgres',
       db,
+      jobConnection: { connectionString: target.url },
       async runScript(script) {
         const client = await pool.connect();
         try {
@@ -68,6 +76,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    jobConnection: {
+      // Holding Kysely's connection keeps a job query out of the middle of another request's transaction.
+      executeSql: (text, values) =>
+        db.connection().execute(async () => {
+          if (!values || values.length === 0) return { rows: (await pglite.exec(text)).at(-1)?.rows ?? [] };
+          return { rows: (await pglite.query(text, values)).rows };
+        }),
+    },
     async runScript(script) {
       await pglite.transaction(async (tx) => {
         await tx.exec(script);

@@ -110,6 +110,8 @@ export async function startCapture(options: CaptureOptions): Promise<Capture> {
   return {
     port,
 
+    forget: (address) => store.forget(address.toLowerCase()),
+
     async list({ limit }) {
       if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
         throw new RangeError(`limit must be an integer from 1 to 1000, not ${limit}`);

@@ -47,6 +47,8 @@ export interface Outbox {
    * timeout. For tests and the browser tests.
    */
   waitFor(to: string, options?: WaitForOptions): Promise<OutboxMessage>;
+  /** Deletes every captured message to an address (erasure at the person's request); returns how many. */
+  forget(address: string): Promise<number>;
 }
 
 /** The structured logger the mailer writes to (pino fits). Never given addresses or message content. */

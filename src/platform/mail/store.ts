@@ -56,6 +56,14 @@ export function createMailCaptureStore(base: Db) {
       return row.id;
     },
 
+    async forget(address: string): Promise<number> {
+      const result = await db
+        .deleteFrom('mail_capture')
+        .where('envelope_to', '@>', sql<string[]>`ARRAY[${address}]::text[]`)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async list(limit: number): Promise<OutboxSummary[]> {
       const rows = await db
         .selectFrom('mail_capture')

@@ -13,7 +13,9 @@ CREATE TABLE accounts (
   totp_enabled_at timestamptz,
   -- the last accepted time step, so that a code cannot be replayed
   totp_last_step bigint,
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- set when the person had their data erased: the row stays as a tombstone that cannot sign in
+  erased_at timestamptz
 );
 CREATE UNIQUE INDEX accounts_email ON accounts (email);
 

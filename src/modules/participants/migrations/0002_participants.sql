@@ -13,7 +13,9 @@ CREATE TABLE participants (
   contact_preference text NOT NULL DEFAULT 'email' CHECK (contact_preference IN ('email', 'none')),
   time_zone text NOT NULL DEFAULT 'Europe/Amsterdam',
   joined_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  -- left the Citizen Lab keeping what was already used (all consent withdrawn)
+  left_at timestamptz
 );
 CREATE INDEX participants_municipality ON participants (municipality_code);
 

@@ -1,0 +1,64 @@
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/index.ts';
+
+export interface JobLogger {
+  error(obj: object, msg: string): void;
+}
+
+/** A durable queue: its jobs are rows in PostgreSQL, so they survive a restart and run once. */
+export interface Jobs {
+  /** Adds a job; a job with the same key that is still waiting or running is not added twice. */
+  send<T extends object>(queue: string, data: T, options?: { key?: string }): Promise<string | null>;
+  /** Handles a queue's jobs in this process, one at a time, retried on failure. */
+  work<T extends object>(queue: string, handler: (data: T) => Promise<object | undefined>): Promise<void>;
+  /** The state and output of a job. */
+  find(queue: string, id: string): Promise<{ state: string; output: unknown } | null>;
+  stop(): Promise<void>;
+}
+
+/** pg-boss on the platform's own database (embedded or server): no extra infrastructure. */
+export async function createJobs(database: Database, logger: JobLogger, pollingSeconds = 2): Promise<Jobs> {
+  const boss = new PgBoss({
+    ...('connectionString' in database.jobConnection
+      ? { connectionString: database.jobConnection.connectionString, max: 3 }
+      : { db: database.jobConnection }),
+    schema: 'pgboss',
+    // pg-boss's maintenance (archiving, expiring) polls; a minute is plenty for this platform's jobs.
+    maintenanceIntervalSeconds: 60,
+  } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  const queues = new Set<string>();
+  const ensureQueue = async (queue: string) => {
+    if (queues.has(queue)) return;
+    await boss.createQueue(queue, {
+      name: queue,
+      policy: 'standard',
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+    });
+    queues.add(queue);
+  };
+  return {
+    async send(queue, data, options) {
+      await ensureQueue(queue);
+      return boss.send(queue, data, options?.key ? { singletonKey: options.key } : {});
+    },
+    async work(queue, handler) {
+      await ensureQueue(queue);
+      await boss.work(queue, { pollingIntervalSeconds: pollingSeconds }, async (jobs) => {
+        const results = [];
+        for (const job of jobs) results.push(await handler(job.data as never));
+        return results[0];
+      });
+    },
+    async find(queue, id) {
+      const job = await boss.getJobById(queue, id, { includeArchive: true });
+      return job ? { state: job.state, output: job.output } : null;
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
