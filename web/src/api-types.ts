@@ -251,3 +251,38 @@ export interface ParticipantProfile {
   timeZone: string;
   joinedAt: string;
 }
+
+/** POST /me/leave: `stop` ends all further use; `erase` erases everything not yet released. */
+export type LeaveMode = 'stop' | 'erase';
+
+export interface LeaveAnswer {
+  mode: LeaveMode;
+  /** The erasure job (erase only). */
+  jobId: string | null;
+}
+
+/** GET /participants: a participant support staff may help; never health data. */
+export interface FoundParticipant {
+  participantId: string;
+  displayName: string;
+  email: string;
+  municipality: string;
+  joinedAt: string;
+}
+
+/** One count of the panel overview; null: fewer than the minimum, withheld. */
+export interface OverviewCell {
+  key: string;
+  count: number | null;
+}
+
+/** GET /panel/overview: the panel in numbers, small counts withheld. */
+export interface PanelOverview {
+  minimumCount: number;
+  total: number | null;
+  byMunicipality: { cbsCode: string; name: string; province: string; count: number | null }[];
+  byAgeBand: OverviewCell[];
+  bySex: OverviewCell[];
+  byPurpose: OverviewCell[];
+  growth: { month: string; joined: number | null; members: number | null }[];
+}

@@ -41,6 +41,8 @@ const FIELD_MESSAGES = [
   'sexAtBirth',
   'contactPreference',
   'timeZone',
+  'query',
+  'reason',
 ] as const;
 type FieldWithMessage = (typeof FIELD_MESSAGES)[number];
 const hasFieldMessage = (field: string): field is FieldWithMessage =>

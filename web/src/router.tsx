@@ -18,9 +18,13 @@ import { ConsentPage } from './pages/consent/consent-page.tsx';
 import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { JoinPage } from './pages/join/join-page.tsx';
+import { LeavePage } from './pages/leave/leave-page.tsx';
+import { LeftPage } from './pages/leave/left-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
+import { PanelPage } from './pages/panel/panel-page.tsx';
 import { ProfilePage } from './pages/profile/profile-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
+import { SupportPage } from './pages/support/support-page.tsx';
 
 /**
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
@@ -42,15 +46,31 @@ export const router = createBrowserRouter([
       { path: '/invitation', element: <InvitationPage /> },
       { path: '/consent/purposes', element: <ConsentPurposesPage /> },
       { path: '/join', element: <JoinPage /> },
+      { path: '/left', element: <LeftPage /> },
       {
         element: <RequireSession />,
         children: [
           { path: '/account', element: <AccountPage /> },
           { path: '/profile', element: <ProfilePage /> },
           {
+            path: '/leave',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <LeavePage /> }],
+          },
+          {
             path: '/consent',
             element: <RequireRole roleName="citizen" />,
             children: [{ index: true, element: <ConsentPage /> }],
+          },
+          {
+            path: '/support',
+            element: <RequireRole roleName={['administrator', 'data_steward']} />,
+            children: [{ index: true, element: <SupportPage /> }],
+          },
+          {
+            path: '/panel',
+            element: <RequireRole roleName={['programme_manager', 'partner_analyst', 'administrator']} />,
+            children: [{ index: true, element: <PanelPage /> }],
           },
           {
             path: '/admin',

@@ -65,6 +65,14 @@ export function MainNav({ me }: { me: Me | null }) {
                 { to: '/profile', label: t('nav.profile') },
               ]
             : []),
+          ...(hasRole(me, 'administrator') || hasRole(me, 'data_steward')
+            ? [{ to: '/support', label: t('nav.support') }]
+            : []),
+          ...(hasRole(me, 'programme_manager') ||
+          hasRole(me, 'partner_analyst') ||
+          hasRole(me, 'administrator')
+            ? [{ to: '/panel', label: t('nav.panel') }]
+            : []),
           { to: '/account', label: t('nav.account') },
         ]}
       />

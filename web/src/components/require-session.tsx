@@ -37,11 +37,12 @@ export function RequireSession() {
   );
 }
 
-/** Routes below need the role `roleName` (inside {@link RequireSession}). */
-export function RequireRole({ roleName }: { roleName: Role }) {
+/** Routes below need the role `roleName`, or one of them (inside {@link RequireSession}). */
+export function RequireRole({ roleName }: { roleName: Role | readonly Role[] }) {
   const me = useSession();
   const { t } = useTranslation();
-  if (!hasRole(me, roleName)) {
+  const wanted: readonly Role[] = typeof roleName === 'string' ? [roleName] : roleName;
+  if (!wanted.some((role) => hasRole(me, role))) {
     return (
       <Page title={t('forbidden.title')}>
         <p>{t('forbidden.text')}</p>

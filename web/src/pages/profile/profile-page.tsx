@@ -118,6 +118,14 @@ function ProfileForm({ profile, me }: { profile: ParticipantProfile; me: Me }) {
           </div>
         </Stack>
       </Section>
+      <Section id="profile-leave" title={t('profile.leave.title')}>
+        <Text>{t('profile.leave.intro')}</Text>
+        <div>
+          <Anchor component={Link} to="/leave" data-testid="profile-leave">
+            {t('profile.leave.link')}
+          </Anchor>
+        </div>
+      </Section>
     </>
   );
 }
