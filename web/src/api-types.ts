@@ -250,6 +250,8 @@ export interface ParticipantProfile {
   contactPreference: ContactPreference;
   timeZone: string;
   joinedAt: string;
+  /** When the participant left, stopping all further use; null while a member. */
+  leftAt: string | null;
 }
 
 /** POST /me/leave: `stop` ends all further use; `erase` erases everything not yet released. */

@@ -69,6 +69,9 @@ describe('leaving the Citizen Lab', () => {
     const history = await client.get<{ events: unknown[] }>('/api/v1/me/consents/history');
     expect(history.body.events.length).toBe(3 + 7);
     expect((await client.get('/api/v1/me')).status).toBe(200);
+    expect((await client.get<{ leftAt: string | null }>('/api/v1/me/profile')).body.leftAt).toMatch(
+      /^\d{4}-/,
+    );
     const [entry] = (await app.audit.search({ participantId: accountId, limit: 50 })).filter(
       (e) => e.action === 'participant.leave',
     );

@@ -36,6 +36,8 @@ export interface Profile {
   contactPreference: ContactPreference;
   timeZone: string;
   joinedAt: Date;
+  /** Set when the participant left, stopping all further use of their data. */
+  leftAt: Date | null;
 }
 
 /**

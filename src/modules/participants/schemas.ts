@@ -103,6 +103,10 @@ export const profileAnswer = z.object({
   contactPreference: z.enum(CONTACT_PREFERENCES),
   timeZone: z.string(),
   joinedAt: z.date(),
+  leftAt: z
+    .date()
+    .nullable()
+    .describe('When the participant left, stopping all further use; null while a member.'),
 });
 
 const cell = z.object({

@@ -58,6 +58,7 @@ export function createParticipantsStore(base: Db) {
         'p.contact_preference',
         'p.time_zone',
         'p.joined_at',
+        'p.left_at',
         'm.cbs_code',
         'm.name',
         'm.province',
@@ -111,6 +112,7 @@ export function createParticipantsStore(base: Db) {
         contactPreference: row.contact_preference,
         timeZone: row.time_zone,
         joinedAt: row.joined_at,
+        leftAt: row.left_at,
       };
     },
     /** Membership facts of the given participants (no health data). */

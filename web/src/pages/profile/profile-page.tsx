@@ -28,7 +28,7 @@ type Outcome = 'saved' | 'unchanged' | null;
 
 /** The profile as a form: only the answers that changed are sent (PATCH /me/profile). */
 function ProfileForm({ profile, me }: { profile: ParticipantProfile; me: Me }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const dates = useDates();
   const queryClient = useQueryClient();
   const [baseline, setBaseline] = useState(() => profileValuesOf(profile, me.account.locale));
@@ -67,6 +67,11 @@ function ProfileForm({ profile, me }: { profile: ParticipantProfile; me: Me }) {
 
   return (
     <>
+      {profile.leftAt ? (
+        <InfoNotice>
+          {t('profile.left', { date: new Date(profile.leftAt).toLocaleDateString(i18n.language) })}
+        </InfoNotice>
+      ) : null}
       <Paper withBorder p="md">
         <Text data-testid="profile-municipality">
           {t('profile.livesIn', {
