@@ -1,4 +1,4 @@
-import { NativeSelect, PasswordInput, type PasswordInputProps } from '@mantine/core';
+import { NativeSelect, PasswordInput, type PasswordInputProps, TextInput } from '@mantine/core';
 import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LOCALES } from '../api-types.ts';
@@ -31,5 +31,38 @@ export function LocaleSelect({ value, onChange, error, name, label }: LocaleSele
       error={error}
       data={LOCALES.map((locale) => ({ value: locale, label: t(`locales.${locale}`) }))}
     />
+  );
+}
+
+/** Props of one input, as `useApiForm().input(name)` gives them. */
+interface InputProps {
+  name: string;
+  value: string;
+  error: string | undefined;
+  onChange: (event: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => void;
+}
+
+/**
+ * E-mail address, name and a new password: the fields of every form that makes an account (sign-up,
+ * the first administrator, joining the Citizen Lab).
+ */
+export function NewAccountFields({
+  input,
+}: {
+  input: (name: 'email' | 'displayName' | 'password') => InputProps;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <TextInput label={t('fields.email')} type="email" autoComplete="email" required {...input('email')} />
+      <TextInput label={t('fields.name')} autoComplete="name" required {...input('displayName')} />
+      <PasswordField
+        label={t('fields.password')}
+        description={t('fields.passwordHint')}
+        autoComplete="new-password"
+        required
+        {...input('password')}
+      />
+    </>
   );
 }

@@ -1,10 +1,10 @@
-import { Button, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Paper, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { LocaleSelect, PasswordField } from '../../components/fields.tsx';
+import { LocaleSelect, NewAccountFields } from '../../components/fields.tsx';
 import { FormAlert, InfoNotice, Loading, QueryError, SuccessNotice } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { useApiForm } from '../../hooks/use-api-form.ts';
@@ -45,21 +45,7 @@ function SetupForm({ token }: { token: string }) {
           }}
         >
           <Stack>
-            <TextInput
-              label={t('fields.email')}
-              type="email"
-              autoComplete="email"
-              required
-              {...form.input('email')}
-            />
-            <TextInput label={t('fields.name')} autoComplete="name" required {...form.input('displayName')} />
-            <PasswordField
-              label={t('fields.password')}
-              description={t('fields.passwordHint')}
-              autoComplete="new-password"
-              required
-              {...form.input('password')}
-            />
+            <NewAccountFields input={form.input} />
             <LocaleSelect {...form.input('locale')} />
             <FormAlert message={form.formError} />
             <Button type="submit" loading={create.isPending}>

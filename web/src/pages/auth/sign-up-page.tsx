@@ -1,9 +1,9 @@
-import { Anchor, Button, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Paper, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../../api.ts';
-import { LocaleSelect, PasswordField } from '../../components/fields.tsx';
+import { LocaleSelect, NewAccountFields } from '../../components/fields.tsx';
 import { FormAlert, SuccessNotice } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { useApiForm } from '../../hooks/use-api-form.ts';
@@ -45,21 +45,7 @@ export function SignUpPage() {
           }}
         >
           <Stack>
-            <TextInput
-              label={t('fields.email')}
-              type="email"
-              autoComplete="email"
-              required
-              {...form.input('email')}
-            />
-            <TextInput label={t('fields.name')} autoComplete="name" required {...form.input('displayName')} />
-            <PasswordField
-              label={t('fields.password')}
-              description={t('fields.passwordHint')}
-              autoComplete="new-password"
-              required
-              {...form.input('password')}
-            />
+            <NewAccountFields input={form.input} />
             <LocaleSelect {...form.input('locale')} />
             <FormAlert message={form.formError} />
             <Button type="submit" loading={signUp.isPending} data-testid="sign-up-submit">

@@ -1,10 +1,10 @@
-import { Anchor, Button, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Paper, Stack, Text, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import type { Me } from '../../api-types.ts';
-import { PasswordField } from '../../components/fields.tsx';
+import { NewAccountFields } from '../../components/fields.tsx';
 import { FormAlert, InfoNotice, SuccessNotice } from '../../components/notices.tsx';
 import { useApiForm } from '../../hooks/use-api-form.ts';
 import { hasRole } from '../../hooks/use-me.ts';
@@ -42,21 +42,7 @@ function SignUpInline() {
       }}
     >
       <Stack>
-        <TextInput
-          label={t('fields.email')}
-          type="email"
-          autoComplete="email"
-          required
-          {...form.input('email')}
-        />
-        <TextInput label={t('fields.name')} autoComplete="name" required {...form.input('displayName')} />
-        <PasswordField
-          label={t('fields.password')}
-          description={t('fields.passwordHint')}
-          autoComplete="new-password"
-          required
-          {...form.input('password')}
-        />
+        <NewAccountFields input={form.input} />
         <FormAlert message={form.formError} />
         <div>
           <Button type="submit" loading={signUp.isPending} data-testid="sign-up-submit">
