@@ -198,3 +198,17 @@ export async function joinedCitizen(app: TestApp, profile: Record<string, unknow
   if (joined.status !== 201) throw new Error(`joining failed: ${JSON.stringify(joined.body)}`);
   return citizen;
 }
+
+/**
+ * Clients that each come from an address of their own (10.<subnet>.x.x), so that one test's requests never
+ * meet another's rate limits. `getApp` is read on each call: test files assign their app in beforeAll.
+ */
+export function clientFactory(getApp: () => TestApp, subnet: number): () => TestClient {
+  let count = 0;
+  return () => {
+    const client = getApp().client();
+    count++;
+    client.clientAddress = `10.${subnet}.${Math.floor(count / 250)}.${(count % 250) + 1}`;
+    return client;
+  };
+}

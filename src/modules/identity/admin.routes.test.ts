@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Answer,
+  clientFactory,
   createStaff,
   createTestApp,
   linkToken,
@@ -17,14 +18,8 @@ import type { Role } from '../../platform/access/index.ts';
 // refused each of them. (Invitations have a file of their own.)
 
 let app: TestApp;
-let addresses = 0;
 /** A browser from an address of its own, so that one test's requests never meet another's rate limits. */
-function browser(): TestClient {
-  const client = app.client();
-  addresses++;
-  client.clientAddress = `10.3.${Math.floor(addresses / 250)}.${(addresses % 250) + 1}`;
-  return client;
-}
+const browser = clientFactory(() => app, 3);
 
 interface Actor {
   client: TestClient;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Answer,
+  clientFactory,
   createStaff,
   createTestApp,
   linkToken,
@@ -28,14 +29,8 @@ afterEach(() => {
   offset = 0;
 });
 
-let addresses = 0;
 /** A browser from an address of its own, so that one test's requests never meet another's rate limits. */
-function browser(): TestClient {
-  const client = app.client();
-  addresses++;
-  client.clientAddress = `10.1.${Math.floor(addresses / 250)}.${(addresses % 250) + 1}`;
-  return client;
-}
+const browser = clientFactory(() => app, 1);
 
 /** A TOTP code of a time step not used before: moves the platform clock on by one step. */
 function nextCode(secret: string): string {

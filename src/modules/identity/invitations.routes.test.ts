@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Answer,
+  clientFactory,
   createStaff,
   createTestApp,
   linkToken,
@@ -22,14 +23,8 @@ let app: TestApp;
 let offset = 0;
 let admin: { client: TestClient; accountId: string };
 
-let addresses = 0;
 /** A browser from an address of its own, so that one test's requests never meet another's rate limits. */
-function browser(): TestClient {
-  const client = app.client();
-  addresses++;
-  client.clientAddress = `10.4.${Math.floor(addresses / 250)}.${(addresses % 250) + 1}`;
-  return client;
-}
+const browser = clientFactory(() => app, 4);
 
 beforeAll(async () => {
   app = await createTestApp({ clock: () => new Date(Date.now() + offset) });
