@@ -20,12 +20,21 @@ import {
   requireActor,
 } from './modules/identity/index.ts';
 import {
+  createMembership,
   createParticipantCheck,
   createParticipantEraser,
   createParticipantsModule,
   ERASE_QUEUE,
   participantRules,
 } from './modules/participants/index.ts';
+import {
+  createQuestionnaireEraser,
+  createQuestionnaireExporter,
+  createQuestionnairesModule,
+  libraryInstruments,
+  questionnaireRules,
+  REMINDER_QUEUE,
+} from './modules/questionnaires/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
 import { createAudit, createAuditExporter } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
@@ -81,7 +90,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const audit = createAudit(database.db);
     const access = createAccessPolicy(
       {
-        rules: { ...identityRules, ...participantRules, ...consentRules, ...auditRules, ...outboxRules },
+        rules: {
+          ...identityRules,
+          ...participantRules,
+          ...consentRules,
+          ...questionnaireRules,
+          ...auditRules,
+          ...outboxRules,
+        },
         relations: {},
         consent: createConsentChecker(database.db),
       },
@@ -118,10 +134,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       audit,
       consent: consent.service,
       findAccounts: identity.findAccounts,
-      exporters: [identity.exportFor, createConsentExporter(database.db), createAuditExporter(database.db)],
+      exporters: [
+        identity.exportFor,
+        createConsentExporter(database.db),
+        createQuestionnaireExporter(database.db),
+        createAuditExporter(database.db),
+      ],
       jobs,
       endSessions: identity.endSessions,
       erasers: [
+        createQuestionnaireEraser(database.db),
         createConsentEraser(database.db),
         createParticipantEraser(database.db),
         async (participantId) => {
@@ -138,14 +160,36 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...(options.clock ? { clock: options.clock } : {}),
     });
 
-    await jobs.work<{ participantId: string }>(ERASE_QUEUE, (job) =>
-      participants.service.erase(job.participantId),
-    );
+    const membership = createMembership(database.db);
+    const questionnaires = createQuestionnairesModule({
+      db: database.db,
+      access,
+      audit,
+      mailer,
+      publicUrl: config.publicUrl,
+      isMember: membership.isMember,
+      mailableContact: async (participantId) =>
+        (await membership.wantsMail(participantId)) ? identity.contactOf(participantId) : undefined,
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    for (const instrument of await libraryInstruments()) {
+      await questionnaires.service.installLibraryInstrument(instrument);
+    }
+
+    await jobs.work<{ participantId: string }>(ERASE_QUEUE, async (job) => {
+      // Mail still on its way (a consent receipt sent just before leaving) lands before it is forgotten.
+      await tasks.drain();
+      return participants.service.erase(job.participantId);
+    });
+    await jobs.work(REMINDER_QUEUE, () => questionnaires.service.sendDueReminders());
+    await jobs.schedule(REMINDER_QUEUE, '0 9 * * *');
 
     registerAuthentication(http, identity.auth);
     await http.register(identity.routes);
     await http.register(consent.routes);
     await http.register(participants.routes);
+    await http.register(questionnaires.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -159,6 +203,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       identity,
       consent: consent.service,
       participants: participants.service,
+      questionnaires: questionnaires.service,
       jobs,
       tasks,
       config,

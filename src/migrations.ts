@@ -1,6 +1,7 @@
 import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { participantsMigrations } from './modules/participants/index.ts';
+import { questionnaireMigrations } from './modules/questionnaires/index.ts';
 import { auditMigrations } from './platform/audit/index.ts';
 import type { MigrationSource } from './platform/db/index.ts';
 import { mailMigrations } from './platform/mail/index.ts';
@@ -12,4 +13,5 @@ export const migrationSources: MigrationSource[] = [
   identityMigrations,
   participantsMigrations,
   consentMigrations,
+  questionnaireMigrations,
 ];

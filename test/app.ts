@@ -65,6 +65,9 @@ export class TestClient {
   post<T = Record<string, unknown>>(url: string, body?: unknown) {
     return this.request<T>('POST', url, body ?? {});
   }
+  put<T = Record<string, unknown>>(url: string, body: unknown) {
+    return this.request<T>('PUT', url, body);
+  }
   patch<T = Record<string, unknown>>(url: string, body: unknown) {
     return this.request<T>('PATCH', url, body);
   }
@@ -74,7 +77,7 @@ export class TestClient {
 
   /** Sends a request; for unsafe methods fetches a CSRF token first, as the web app does. */
   async request<T = Record<string, unknown>>(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     body?: unknown,
     options: { csrf?: boolean } = {},

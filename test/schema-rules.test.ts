@@ -25,6 +25,7 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   municipalities: 'the region’s municipalities (CBS)',
   postcode_areas: '4-digit postcodes of the region and their municipality',
   region_wait_list: 'people outside the region waiting to join; not participants',
+  questionnaires: 'versioned questionnaire definitions, the same for everyone',
 };
 
 /** The schema's violations of the distribution rule, in words. */

@@ -24,6 +24,19 @@ export function createParticipantCheck(db: Db) {
   return (participantId: string) => store.exists(participantId);
 }
 
+/**
+ * Membership facts for other modules: whether someone is a member now (joined and not left), and whether
+ * they want e-mail from the Citizen Lab.
+ */
+export function createMembership(db: Db) {
+  const store = createParticipantsStore(db);
+  return {
+    isMember: async (participantId: string) => (await store.activeMember(participantId)) !== undefined,
+    wantsMail: async (participantId: string) =>
+      (await store.activeMember(participantId))?.contact_preference === 'email',
+  };
+}
+
 /** Erasure: deletes the participant's Citizen Lab profile. */
 export function createParticipantEraser(db: Db) {
   const store = createParticipantsStore(db);

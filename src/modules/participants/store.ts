@@ -139,6 +139,15 @@ export function createParticipantsStore(base: Db) {
         .execute();
       return [{ table: 'participants', removed: Number(result[0]?.numDeletedRows ?? 0) }];
     },
+    /** A member who has not left, with how they want to be contacted. */
+    async activeMember(participantId: string) {
+      return db
+        .selectFrom('participants')
+        .select(['participant_id', 'contact_preference'])
+        .where('participant_id', '=', participantId)
+        .where('left_at', 'is', null)
+        .executeTakeFirst();
+    },
     async exists(participantId: string): Promise<boolean> {
       const row = await db
         .selectFrom('participants')

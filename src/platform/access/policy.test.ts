@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
-import { consentRules } from '../../modules/consent/index.ts';
+import { consentRules, createConsentChecker } from '../../modules/consent/index.ts';
 import { identityRules } from '../../modules/identity/index.ts';
 import { participantRules } from '../../modules/participants/index.ts';
+import { questionnaireRules } from '../../modules/questionnaires/index.ts';
 import { type Audit, createAudit } from '../audit/index.ts';
 import { auditRules } from '../audit/routes.ts';
 import { outboxRules } from '../mail/outbox-routes.ts';
 import { type AccessPolicy, createAccessPolicy, type Purpose } from './policy.ts';
 import { type Actor, ROLES, type Role } from './roles.ts';
 
-const rules = { ...identityRules, ...participantRules, ...consentRules, ...auditRules, ...outboxRules };
+const rules = {
+  ...identityRules,
+  ...participantRules,
+  ...consentRules,
+  ...questionnaireRules,
+  ...auditRules,
+  ...outboxRules,
+};
 
 /**
  * Who may do what to another person's data, with two factors verified. Every action of the
@@ -39,6 +47,14 @@ const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'consent.record': { roles: [], purpose: 'self_service' },
   'consent.record_paper': { roles: ['administrator', 'data_steward'], purpose: 'support' },
   'consent.publish': { roles: ['administrator', 'data_steward'], purpose: 'administration' },
+  'questionnaire.author': {
+    roles: ['researcher', 'programme_manager', 'administrator'],
+    purpose: 'administration',
+  },
+  'questionnaire.respond': { roles: [], purpose: 'self_service' },
+  'questionnaire.read_responses': { roles: [], purpose: 'self_service' },
+  'insights.compute': { roles: [], purpose: 'self_service' },
+  'insights.read': { roles: [], purpose: 'self_service' },
 };
 
 let testDb: TestDatabase;
@@ -48,7 +64,10 @@ let policy: AccessPolicy;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   audit = createAudit(testDb.database.db);
-  policy = createAccessPolicy({ rules, relations: {} }, audit);
+  policy = createAccessPolicy(
+    { rules, relations: {}, consent: createConsentChecker(testDb.database.db) },
+    audit,
+  );
 });
 afterAll(() => testDb?.drop());
 

@@ -16,6 +16,9 @@ export interface FieldError {
   in: 'body' | 'query' | 'params' | 'headers';
   pointer: string;
   detail: string;
+  /** For answers to a questionnaire: the question's linkId and the kind of problem. */
+  linkId?: string;
+  issue?: string;
 }
 
 const STATUS: Record<ErrorCode, number> = {

@@ -11,6 +11,8 @@ export interface Jobs {
   send<T extends object>(queue: string, data: T, options?: { key?: string }): Promise<string | null>;
   /** Handles a queue's jobs in this process, one at a time, retried on failure. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<object | undefined>): Promise<void>;
+  /** Adds a queue's job on a cron schedule (UTC); pg-boss makes it once across all processes. */
+  schedule(queue: string, cron: string): Promise<void>;
   /** The state and output of a job. */
   find(queue: string, id: string): Promise<{ state: string; output: unknown } | null>;
   stop(): Promise<void>;
@@ -52,6 +54,10 @@ export async function createJobs(database: Database, logger: JobLogger, pollingS
         for (const job of jobs) results.push(await handler(job.data as never));
         return results[0];
       });
+    },
+    async schedule(queue, cron) {
+      await ensureQueue(queue);
+      await boss.schedule(queue, cron, {}, { tz: 'UTC' });
     },
     async find(queue, id) {
       const job = await boss.getJobById(queue, id, { includeArchive: true });

@@ -1,0 +1,3 @@
+export * from './risk/ada.ts';
+export * from './risk/findrisc.ts';
+export * from './wellbeing/who5.ts';
