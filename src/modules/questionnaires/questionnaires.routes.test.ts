@@ -204,6 +204,12 @@ describe('answering FINDRISC', () => {
     expect(byLinkId.get('activity')?.issue).toBe('type');
     expect(byLinkId.get('vegetables')?.issue).toBe('required');
     expect(byLinkId.get('waist')?.pointer).toBe('#/item/1/item/2/answer/0');
+    const malformed = await citizen.client.post<{ errors: FieldError[] }>(
+      `/api/v1/me/questionnaires/${findrisc.id}/responses`,
+      { item: [{ linkId: 'body', item: 'tall' }] },
+    );
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.errors[0]).toMatchObject({ pointer: '#/item/0/item', linkId: 'body' });
     const responses = await citizen.client.get<{ responses: unknown[] }>('/api/v1/me/responses');
     expect(responses.body.responses).toEqual([]);
   });

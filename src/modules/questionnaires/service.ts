@@ -393,16 +393,16 @@ export function createQuestionnaireService(deps: QuestionnaireDeps) {
     async submit(actor: Actor, questionnaireId: string, items: QuestionnaireResponseItem[]) {
       await requireMember(actor, 'questionnaire.respond');
       const record = await activeQuestionnaire(questionnaireId);
-      // Checked as sent, so that every pointer names a place in the request; then the calculated answers
-      // (a BMI the participant may not have sent) are worked out for storing.
-      const issues = validateResponse(record.resource, { item: items }, { mode: 'submit' });
+      // Checked as sent, so that every pointer names a place in the request; the calculated answers (a BMI
+      // the participant may not have sent) are what is stored.
+      const calculated = calculate(record.resource, {
+        resourceType: 'QuestionnaireResponse',
+        status: 'completed',
+        item: items,
+      });
+      const issues = validateResponse(record.resource, { item: items }, { mode: 'submit', calculated });
       if (issues.length > 0) throw invalidResponse(issues);
-      const answered =
-        calculate(record.resource, {
-          resourceType: 'QuestionnaireResponse',
-          status: 'completed',
-          item: items,
-        }).item ?? [];
+      const answered = calculated.item ?? [];
 
       const insightsAllowed =
         record.scoring !== null &&

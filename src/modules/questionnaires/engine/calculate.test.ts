@@ -4,6 +4,7 @@ import type {
   QuestionnaireResponse,
   QuestionnaireResponseItem,
 } from '@medplum/fhirtypes';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { calculate, calculatedExpressionOf } from './calculate.ts';
 import { EXT } from './extensions.ts';
@@ -150,5 +151,28 @@ describe('calculated expressions (SDC calculatedExpression, FHIRPath)', () => {
       response(170, 80, { linkId: 'bmi', answer: [{ valueDecimal: 27.7 }] }),
     );
     expect(answerOf(result, 'bmi')).toEqual([]);
+  });
+
+  it('never throws, whatever the items hold (the service calculates before it validates)', () => {
+    const withBmi = questionnaire(calculated('bmi', 'decimal', BMI));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record(
+            {
+              linkId: fc.constantFrom('body', 'height', 'weight', 'bmi'),
+              item: fc.anything(),
+              answer: fc.anything(),
+            },
+            { requiredKeys: ['linkId'] },
+          ),
+        ),
+        (items) => {
+          const sent = { resourceType: 'QuestionnaireResponse', status: 'completed', item: items };
+          expect(() => calculate(withBmi, sent as QuestionnaireResponse)).not.toThrow();
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { evalFhirPathTyped, type TypedValue, toTypedValue } from '@medplum/core';
+import {
+  evalFhirPathTyped,
+  type FhirPathAtom,
+  parseFhirPath,
+  type TypedValue,
+  toTypedValue,
+} from '@medplum/core';
 import type {
   Questionnaire,
   QuestionnaireItem,
@@ -9,6 +15,7 @@ import type {
 import { enabledLinkIds } from './enable-when.ts';
 import { EXT, extensionOf } from './extensions.ts';
 import { flattenItems, responseItems } from './items.ts';
+import { responseShape } from './shape.ts';
 import { isCoding, isDate, isDateTime, isFiniteNumber, isQuantity, isTime } from './values.ts';
 
 /** Calculations may read each other's results; this many passes settle any chain a questionnaire needs. */
@@ -42,10 +49,28 @@ const ANSWER_OF: Partial<Record<string, (value: unknown) => Answer | undefined>>
     isCoding(value) ? { valueCoding: value } : typeof value === 'string' ? { valueString: value } : undefined,
 };
 
+// Parsing an expression costs more than evaluating it; questionnaires reuse a handful of expressions.
+const parsedExpressions = new Map<string, FhirPathAtom | null>();
+function parsed(expression: string): FhirPathAtom | null {
+  let atom = parsedExpressions.get(expression);
+  if (atom === undefined) {
+    try {
+      atom = parseFhirPath(expression);
+    } catch {
+      atom = null;
+    }
+    if (parsedExpressions.size > 1000) parsedExpressions.clear();
+    parsedExpressions.set(expression, atom);
+  }
+  return atom;
+}
+
 function evaluate(expression: string, response: QuestionnaireResponse): TypedValue[] {
+  const atom = parsed(expression);
+  if (!atom) return [];
   try {
     const resource = toTypedValue(response);
-    return evalFhirPathTyped(expression, [resource], { '%resource': resource });
+    return evalFhirPathTyped(atom, [resource], { '%resource': resource });
   } catch {
     return [];
   }
@@ -126,14 +151,21 @@ export function calculate(
     return expression === undefined ? [] : [{ item, expression }];
   });
   const result = structuredClone(response);
+  // Calculations read the response's structure; a response not shaped like one has nothing to calculate.
+  if (calculated.length === 0 || !responseShape.safeParse(response).success) return result;
+  let previous = '';
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const before = JSON.stringify(result);
     const enabled = enabledLinkIds(questionnaire, result);
-    for (const { item, expression } of calculated) {
-      const answers = enabled.has(item.linkId) ? answersFrom(item, evaluate(expression, result)) : [];
-      setAnswers(result, questionnaire, item.linkId, answers);
-    }
-    if (JSON.stringify(result) === before) break;
+    const results = calculated.map(({ item, expression }) =>
+      enabled.has(item.linkId) ? answersFrom(item, evaluate(expression, result)) : [],
+    );
+    // Stable when a pass computes what the one before it did: no calculation depends on a changed one.
+    const fingerprint = JSON.stringify(results);
+    if (fingerprint === previous) break;
+    previous = fingerprint;
+    calculated.forEach(({ item }, index) => {
+      setAnswers(result, questionnaire, item.linkId, results[index] ?? []);
+    });
   }
   return result;
 }

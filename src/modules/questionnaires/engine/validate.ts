@@ -5,13 +5,14 @@ import type {
   QuestionnaireResponseItem,
   QuestionnaireResponseItemAnswer,
 } from '@medplum/fhirtypes';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { calculate, calculatedExpressionOf } from './calculate.ts';
 import { enabledLinkIds } from './enable-when.ts';
 import { EXT, extensionOf, extensionsOf } from './extensions.ts';
 import { initialAnswers } from './initial.ts';
 import { answerOptions, answersByLinkId, childItems, type LocatedItem, responseItems } from './items.ts';
 import { jsonPointer } from './parse.ts';
+import { responseShape } from './shape.ts';
 import { itemText } from './text.ts';
 import {
   compareValues,
@@ -51,23 +52,6 @@ export interface ResponseIssue {
 }
 
 type Answer = QuestionnaireResponseItemAnswer;
-
-// The shape every later check relies on: items with a linkId, answers and items in arrays of objects.
-const answerShape = z.looseObject({
-  get item() {
-    return z.array(itemShape).optional();
-  },
-});
-const itemShape = z.looseObject({
-  linkId: z.string(),
-  get answer() {
-    return z.array(answerShape).optional();
-  },
-  get item() {
-    return z.array(itemShape).optional();
-  },
-});
-const responseShape = z.looseObject({ item: z.array(itemShape).optional() });
 
 interface Context {
   questionnaire: Questionnaire;
@@ -309,7 +293,11 @@ function malformed(response: unknown, issue: z.core.$ZodIssue): ResponseIssue {
 export function validateResponse(
   questionnaire: Questionnaire,
   response: QuestionnaireResponse | { item?: QuestionnaireResponseItem[] },
-  options: { mode?: 'submit' | 'draft' } = {},
+  options: {
+    mode?: 'submit' | 'draft';
+    /** `calculate(questionnaire, response)`, when the caller has it already (it is not cheap). */
+    calculated?: QuestionnaireResponse;
+  } = {},
 ): ResponseIssue[] {
   const shaped = responseShape.safeParse(response);
   if (!shaped.success) return shaped.error.issues.map((issue) => malformed(response, issue));
@@ -322,7 +310,7 @@ export function validateResponse(
     questionnaire,
     submit: options.mode !== 'draft',
     enabled: enabledLinkIds(questionnaire, full),
-    calculated: answersByLinkId(calculate(questionnaire, full)),
+    calculated: answersByLinkId(options.calculated ?? calculate(questionnaire, full)),
     issues: [],
   };
   checkChildren(context, questionnaire.item ?? [], full, '');
