@@ -30,6 +30,7 @@ import {
 import {
   createQuestionnaireEraser,
   createQuestionnaireExporter,
+  createQuestionnaireFhirExporter,
   createQuestionnairesModule,
   libraryInstruments,
   questionnaireRules,
@@ -153,6 +154,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         },
         identity.tombstone,
       ],
+      fhirExporters: [createQuestionnaireFhirExporter(database.db)],
       consentBundle: async (actor) =>
         consentBundle(actor.accountId, await consent.service.state(actor, actor.accountId), config.publicUrl),
       requireActor,

@@ -1,4 +1,4 @@
-import type { Bundle, Consent, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Consent, Patient, Resource } from '@medplum/fhirtypes';
 import { strToU8, zipSync } from 'fflate';
 import { type TableExport, toCsv } from '../../platform/export/index.ts';
 import type { Profile } from './model.ts';
@@ -25,6 +25,8 @@ export function buildDataExport(input: {
   tables: TableExport[];
   patient: Patient;
   consents: Bundle<Consent>;
+  /** The person's other FHIR resources, from the modules that hold them (QuestionnaireResponse, …). */
+  resources: Resource[];
   generatedAt: Date;
 }): Uint8Array {
   const files: Record<string, Uint8Array> = {};
@@ -57,16 +59,20 @@ export function buildDataExport(input: {
     entry: [
       { fullUrl: `urn:topfit:patient:${input.patient.id}`, resource: input.patient },
       ...(input.consents.entry ?? []),
+      ...input.resources.map((resource) => ({
+        fullUrl: `urn:topfit:${resource.resourceType}:${resource.id}`,
+        resource,
+      })),
     ],
   };
   files['fhir-bundle.json'] = strToU8(`${JSON.stringify(bundle, null, 2)}\n`);
   lines.nl.push(
-    'fhir-bundle.json: uw gegevens in de internationale zorgstandaard FHIR R4 (Patient en Consent), om aan een zorgverlener of een andere app te geven.',
+    'fhir-bundle.json: uw gegevens in de internationale zorgstandaard FHIR R4 (Patient, Consent, QuestionnaireResponse en RiskAssessment), om aan een zorgverlener of een andere app te geven.',
     '',
     'Niet in dit bestand: uw wachtwoord en de geheimen van inloggen met twee stappen. Die bewaren wij alleen versleuteld of als controlegetal, en niemand kan ze lezen.',
   );
   lines.en.push(
-    'fhir-bundle.json: your data in the international health standard FHIR R4 (Patient and Consent), to give to a care professional or another app.',
+    'fhir-bundle.json: your data in the international health standard FHIR R4 (Patient, Consent, QuestionnaireResponse and RiskAssessment), to give to a care professional or another app.',
     '',
     'Not in this file: your password and the secrets of two-step sign-in. We keep those only encrypted or as a check value, and nobody can read them.',
   );

@@ -1,4 +1,4 @@
-import type { Bundle, Consent } from '@medplum/fhirtypes';
+import type { Bundle, Consent, Resource } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
@@ -55,6 +55,7 @@ export function createParticipantsModule(deps: {
   ) => Promise<{ id: string; email: string; displayName: string }[]>;
   exporters: ParticipantExporter[];
   consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
+  fhirExporters: ((participantId: string) => Promise<Resource[]>)[];
   jobs: Pick<Jobs, 'send'>;
   endSessions: (accountId: string) => Promise<void>;
   erasers: ((participantId: string) => Promise<{ table: string; removed: number }[]>)[];
@@ -70,6 +71,7 @@ export function createParticipantsModule(deps: {
     findAccounts: deps.findAccounts,
     exporters: deps.exporters,
     consentBundle: deps.consentBundle,
+    fhirExporters: deps.fhirExporters,
     jobs: deps.jobs,
     endSessions: deps.endSessions,
     erasers: deps.erasers,

@@ -1,4 +1,4 @@
-import type { Bundle, Consent } from '@medplum/fhirtypes';
+import type { Bundle, Consent, Resource } from '@medplum/fhirtypes';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import { conflict, invalidFields, notFound } from '../../platform/errors/index.ts';
@@ -46,6 +46,8 @@ export interface ParticipantsDeps {
   exporters: ParticipantExporter[];
   /** The participant's consents as FHIR Consent resources. */
   consentBundle: (actor: Actor) => Promise<Bundle<Consent>>;
+  /** Other modules' FHIR resources about the person, for the export's FHIR Bundle. */
+  fhirExporters: ((participantId: string) => Promise<Resource[]>)[];
   /** The durable job queue, for erasure. */
   jobs: Pick<Jobs, 'send'>;
   /** Ends every session of a person. */
@@ -333,6 +335,9 @@ export function createParticipantsService(deps: ParticipantsDeps) {
         tables,
         patient: patientResource(profile, locale),
         consents: await deps.consentBundle(actor),
+        resources: (
+          await Promise.all(deps.fhirExporters.map((exporter) => exporter(actor.accountId)))
+        ).flat(),
         generatedAt: clock(),
       });
       await audit.record(event(actor, 'participant.export', { files: String(tables.length * 2 + 3) }));

@@ -1,10 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { Resource } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import { isRiskModel, toQuestionnaireResponse, toRiskAssessment } from './fhir.ts';
 import { reminderMail } from './mails.ts';
 import { questionnaireRoutes } from './routes.ts';
 import { createQuestionnaireService } from './service.ts';
@@ -63,6 +65,26 @@ export function createQuestionnaireExporter(db: Db) {
         },
         rows: exportRows(reminders),
       },
+    ];
+  };
+}
+
+/** The participant's completed responses and risk scores as FHIR resources, for their export's Bundle. */
+export function createQuestionnaireFhirExporter(db: Db) {
+  const store = createQuestionnaireStore(db);
+  return async (participantId: string): Promise<Resource[]> => {
+    const [responses, scores, questionnaires] = await Promise.all([
+      store.completedResponses(participantId),
+      store.scoresOf(participantId),
+      store.questionnaires(),
+    ]);
+    const byId = new Map(questionnaires.map((q) => [q.id, q]));
+    return [
+      ...responses.flatMap((response) => {
+        const questionnaire = byId.get(response.questionnaireId);
+        return questionnaire ? [toQuestionnaireResponse(response, questionnaire)] : [];
+      }),
+      ...scores.filter((score) => isRiskModel(score.model)).map(toRiskAssessment),
     ];
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, signUpCitizen, type TestApp } from '../../../test/app.ts';
 import type { Actor } from '../../platform/access/index.ts';
@@ -184,6 +185,23 @@ describe('answering FINDRISC', () => {
       status: 'completed',
       questionnaire: `${FINDRISC_URL}|${findrisc.version}`,
     });
+
+    // The GDPR export holds the answers and the score, as tables and in the FHIR Bundle.
+    const archive = await citizen.client.raw('GET', '/api/v1/me/data-export');
+    const files = unzipSync(new Uint8Array(archive.rawPayload));
+    const rows = (name: string) => JSON.parse(strFromU8(files[name] ?? new Uint8Array())) as { id: string }[];
+    expect(rows('questionnaire_responses.json').map((r) => r.id)).toEqual([submitted.body.response.id]);
+    expect(rows('questionnaire_scores.json').map((r) => r.id)).toEqual([submitted.body.score.id]);
+    const bundle = JSON.parse(strFromU8(files['fhir-bundle.json'] ?? new Uint8Array())) as {
+      entry: { resource: { resourceType: string; id: string } }[];
+    };
+    const resources = bundle.entry.map((e) => `${e.resource.resourceType}/${e.resource.id}`);
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        `QuestionnaireResponse/${submitted.body.response.id}`,
+        `RiskAssessment/${submitted.body.score.id}`,
+      ]),
+    );
   });
 
   it('answers every invalid answer at once, with its linkId, and stores nothing', async () => {
