@@ -512,23 +512,26 @@ export function createQuestionnaireService(deps: QuestionnaireDeps) {
      * before the mail goes out, so a second sweep (or a second process) never mails twice.
      */
     async sendDueReminders(batch = 500): Promise<{ reminded: number; mailed: number }> {
-      const due = await store.dueWithoutReminder(clock(), batch);
       const questionnaires = new Map(
         (await store.questionnaires({ status: 'active' })).map((q) => [q.url, q] as const),
       );
       let reminded = 0;
       let mailed = 0;
-      for (const { participantId, url, dueOn } of due) {
-        if (!(await store.claimReminder(participantId, url, dueOn))) continue;
-        const questionnaire = questionnaires.get(url);
-        if (!questionnaire || !(await deps.isMember(participantId))) continue;
-        reminded += 1;
-        if (await deps.sendReminder(participantId, questionnaire)) {
-          await store.markMailed(participantId, url, dueOn, clock());
-          mailed += 1;
+      // Batch after batch: what is claimed drops out of the next query, so this ends when none are left.
+      for (;;) {
+        const due = await store.dueWithoutReminder(clock(), batch);
+        for (const { participantId, url, dueOn } of due) {
+          if (!(await store.claimReminder(participantId, url, dueOn))) continue;
+          const questionnaire = questionnaires.get(url);
+          if (!questionnaire || !(await deps.isMember(participantId))) continue;
+          reminded += 1;
+          if (await deps.sendReminder(participantId, questionnaire)) {
+            await store.markMailed(participantId, url, dueOn, clock());
+            mailed += 1;
+          }
         }
+        if (due.length < batch) return { reminded, mailed };
       }
-      return { reminded, mailed };
     },
   };
 }
