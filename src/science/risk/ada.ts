@@ -8,7 +8,9 @@
  * BMI bands: DOMAIN.md §2 listed only "25–29 → 1" and asked to confirm the higher bands before use. They are
  * taken from the final score table in Bang 2009: <25 → 0, 25 to <30 → 1, 30 to <40 → 2, ≥40 → 3. The public
  * paper and web versions show the same bands as weight-for-height charts; the CDC web version also lowers
- * the cut-offs for Asian Americans, which is not part of Bang 2009 and is not applied here.
+ * the cut-offs for Asian Americans, which is not part of Bang 2009 and is not applied here. Confirmed against
+ * CDC, "How your test is scored" (cdc.gov/diabetes/widgets/risktest): its weight chart puts 5'5" (165 cm) at
+ * 150–179 lb for 1 point, 180–239 lb for 2 and 240 lb+ for 3, i.e. BMI 25–29.9, 30–39.9 and ≥ 40.
  */
 
 import type { Sex } from './findrisc.ts';
