@@ -104,7 +104,7 @@ const focusedTestId = (page: Page): Promise<string | null> =>
     return doc.activeElement?.getAttribute('data-testid') ?? null;
   });
 
-/** An administrator's actor for the service: stands in for the publishing screen that is not built yet. */
+/** An administrator's actor for the service, publishing while the page is open. */
 const administrator = () => ({
   accountId: randomUUID(),
   roles: ['administrator' as const],

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../app.ts';
-import { expectAccessible, fetchIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import {
+  documentLanguage,
+  expectAccessible,
+  fetchIn,
+  type Platform,
+  screenshot,
+  startPlatform,
+} from './harness.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -11,6 +18,18 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 const PASSWORD = 'zorgvuldig met gegevens';
+
+/** Sets the password from the create-user link and signs in with it. */
+async function setPasswordAndSignIn(page: Page, setPasswordUrl: string, email: string): Promise<void> {
+  await page.goto(setPasswordUrl);
+  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByTestId('sign-in-submit').click();
+}
 
 /** Staff made by create-user: set the password, sign in, and set up two factors as staff must. */
 async function staffMember(page: Page, role: 'data_steward' | 'programme_manager', name: string) {
@@ -22,14 +41,7 @@ async function staffMember(page: Page, role: 'data_steward' | 'programme_manager
     organisationId: null,
     locale: 'nl',
   });
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
+  await setPasswordAndSignIn(page, setPasswordUrl, email);
   await page.getByRole('heading', { name: 'Stel eerst inloggen met twee stappen in' }).waitFor();
   await page.getByRole('link', { name: 'Nu instellen' }).click();
   await page.getByTestId('mfa-setup-start').click();
@@ -38,6 +50,36 @@ async function staffMember(page: Page, role: 'data_steward' | 'programme_manager
   await page.getByRole('button', { name: 'Code controleren en aanzetten' }).click();
   await page.getByTestId('recovery-codes-saved').click();
 }
+
+/** A member of the Citizen Lab, joined through the service with these choices; returns how to sign in. */
+async function member(
+  name: string,
+  profile: { birthYear: number; sexAtBirth: 'female' | 'male' },
+  consents: { purposeKey: string; decision: 'granted' | 'refused'; documentVersion: number }[] = [],
+) {
+  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
+  const { accountId, setPasswordUrl } = await platform.app.identity.admin.createUser({
+    email,
+    displayName: name,
+    roles: ['citizen'],
+    organisationId: null,
+    locale: 'nl',
+  });
+  await platform.app.participants.join(
+    { accountId, roles: ['citizen'], mfaVerified: false },
+    { ...profile, birthMonth: 6, postcode4: '7511', contactPreference: 'email', consents },
+  );
+  return { email, setPasswordUrl };
+}
+
+/** An element's computed opacity, as the browser has it now. */
+const opacity = (locator: Locator): Promise<string> =>
+  locator.evaluate((element) => {
+    const view = element.ownerDocument.defaultView as unknown as {
+      getComputedStyle(element: unknown): { opacity: string };
+    };
+    return view.getComputedStyle(element).opacity;
+  });
 
 it('a data steward finds a member by e-mail, with a reason, and registers consent given on paper', async () => {
   // A member who has not decided about research yet.
@@ -107,21 +149,140 @@ it('a data steward finds a member by e-mail, with a reason, and registers consen
   await context.close();
 });
 
-it('a programme manager sees the panel in numbers, with small counts withheld', async () => {
+it('a data steward publishes a material change to a consent text; a member who said yes is asked to choose again', async () => {
+  const research = (await platform.app.consent.catalogue()).find((d) => d.purposeKey === 'research');
+  if (!research) throw new Error('the research purpose is missing');
+  const citizen = await member('Ineke', { birthYear: 1959, sexAtBirth: 'female' }, [
+    { purposeKey: 'research', decision: 'granted', documentVersion: research.version },
+  ]);
+  const next = research.version + 1;
+
+  const { context, page } = await platform.person();
+  await staffMember(page, 'data_steward', 'Dirk Databeheer');
+  await page.getByRole('navigation').getByRole('link', { name: 'Toestemmingsteksten' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Toestemmingsteksten' }).waitFor();
+  expect(await page.getByTestId('publish-in-force-research').innerText()).toMatch(
+    new RegExp(`^Nu geldt versie ${research.version}, sinds`),
+  );
+  await page.getByRole('button', { name: /^Nieuwe versie schrijven\s*: Gezondheidsonderzoek$/ }).click();
+  const form = page.getByTestId('publish-form-research');
+  // Prefilled with the version in force.
+  const titleNl = form.getByLabel('Titel in het Nederlands', { exact: true });
+  expect(await titleNl.inputValue()).toBe(research.title.nl);
+  const bodyNl = form.getByLabel('Tekst in het Nederlands', { exact: true });
+  expect(await bodyNl.inputValue()).toBe(research.body.nl);
+
+  // The kind of change must be chosen, and a text that did not change is not a new version.
+  await page.getByTestId('publish-submit-research').click();
+  await form.getByText('Kies of dit een kleine of een belangrijke wijziging is.').waitFor();
+  await form.getByRole('radio', { name: 'Een belangrijke wijziging' }).check();
+  await page.getByTestId('publish-submit-research').click();
+  await form.getByText(/U heeft de titels en teksten niet veranderd/).waitFor();
+
+  // A material change: researchers of a new partner; until people choose again, their yes lapses.
+  await bodyNl.fill(`${research.body.nl}\n\nNieuw: ook onderzoekers van Saxion mogen uw gegevens gebruiken.`);
+  const bodyEn = form.getByLabel('Tekst in het Engels', { exact: true });
+  await bodyEn.fill(`${research.body.en}\n\nNew: researchers of Saxion may use your data too.`);
+  // The message about the unchanged text went as soon as she typed.
+  expect(await form.getByText(/U heeft de titels en teksten niet veranderd/).count()).toBe(0);
+  await form.getByRole('radio', { name: 'Het ja telt niet meer' }).check();
+  await expectAccessible(page, 'consent publishing form');
+  await screenshot(page, 'consent-publish');
+  await page.getByTestId('publish-submit-research').click();
+  const dialog = page.getByRole('dialog', { name: `Versie ${next} van “Gezondheidsonderzoek” publiceren?` });
+  await dialog.getByText(/Tot dan telt hun ja niet meer/).waitFor();
+  await expect.poll(() => opacity(dialog)).toBe('1');
+  await expectAccessible(page, 'consent publishing confirmation');
+  await page.getByTestId(`publish-confirm-research`).click();
+  await page
+    .getByText(
+      `Versie ${next} van “Gezondheidsonderzoek” is gepubliceerd. Wie ja zei, krijgt de vraag om opnieuw te kiezen.`,
+    )
+    .waitFor();
+  await expect
+    .poll(() => page.getByTestId('publish-in-force-research').innerText())
+    .toMatch(new RegExp(`^Nu geldt versie ${next},`));
+  const published = (await fetchIn(page, '/api/v1/consent/purposes')).body.purposes.find(
+    (d: { purposeKey: string }) => d.purposeKey === 'research',
+  );
+  expect(published).toMatchObject({ version: next, material: true, earlierConsent: 'lapses' });
+  expect(published.body.nl).toContain('Saxion');
+  await context.close();
+
+  // The member's consent page: the text changed, her yes no longer counts, she is asked to choose again.
+  const participant = await platform.person();
+  await setPasswordAndSignIn(participant.page, citizen.setPasswordUrl, citizen.email);
+  await participant.page.getByTestId('sign-out').waitFor();
+  await participant.page.goto('/consent');
+  const card = participant.page.getByTestId('consent-card-research');
+  await card.getByText('De tekst is veranderd').waitFor();
+  await card.getByText(/Uw ja telt daarom niet meer/).waitFor();
+  await card.getByText(/Nieuw: ook onderzoekers van Saxion/).waitFor();
+  expect(await participant.page.getByTestId('consent-decision-research').innerText()).toBe(
+    'Ja, maar dat telt nu niet',
+  );
+  const state = (await fetchIn(participant.page, '/api/v1/me/consents')).body.purposes.find(
+    (p: { purposeKey: string }) => p.purposeKey === 'research',
+  );
+  expect(state).toMatchObject({ decision: 'granted', effective: false, reconsentNeeded: true });
+  await participant.context.close();
+});
+
+it('a programme manager sees the panel in numbers, with age groups and months in words and small counts withheld, in Dutch and English', async () => {
+  // Eleven members aged 45–59, two aged 30–44 and one aged 16–29: the two small groups are withheld.
+  const thisYear = new Date().getFullYear();
+  const groups: [number, number][] = [
+    [thisYear - 52, 11],
+    [thisYear - 37, 2],
+    [thisYear - 20, 1],
+  ];
+  for (const [birthYear, count] of groups) {
+    for (let index = 0; index < count; index++) {
+      await member(`Lid${birthYear}${index}`, { birthYear, sexAtBirth: index % 2 ? 'male' : 'female' });
+    }
+  }
+  const monthIn = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' }).format(
+      new Date(),
+    );
+
   const { context, page } = await platform.person();
   await staffMember(page, 'programme_manager', 'Paula Programma');
   await page.getByRole('navigation').getByRole('link', { name: 'Panel in cijfers' }).click();
   await page.getByRole('heading', { level: 1, name: 'Panel in cijfers' }).waitFor();
   await page.getByRole('heading', { level: 2, name: 'Deelnemers per gemeente' }).waitFor();
   await page.getByText('Kleine aantallen zijn verborgen').waitFor();
-  // One member so far: fewer than the minimum, so the number is withheld.
+  const ages = page.getByRole('table', { name: 'Deelnemers per leeftijdsgroep' });
+  expect(await ages.getByRole('row', { name: /45–59 jaar/ }).innerText()).toMatch(/45–59 jaar\s+11/);
+  expect(await ages.getByRole('row', { name: /16–29 jaar/ }).innerText()).toMatch(/minder dan 10/);
+  expect(await ages.getByRole('row', { name: /30–44 jaar/ }).innerText()).toMatch(/minder dan 10/);
+  await ages.getByRole('row', { name: /75 jaar en ouder/ }).waitFor();
+  // The chart says the same in words: a withheld bar reads "fewer than 10", not just a grey line.
+  const chart = page.locator('#panel-age figure');
+  expect(await chart.getByRole('listitem').first().innerText()).toMatch(/16–29 jaar\s+minder dan 10/);
+  await chart.getByText(/Een korte gestreepte balk betekent: minder dan 10/).waitFor();
   await page
-    .getByTestId('panel-total')
-    .getByText(/minder dan \d+/)
+    .getByRole('table', { name: 'Groei per maand' })
+    .getByRole('cell', { name: monthIn('nl-NL'), exact: true })
     .waitFor();
   await page.getByRole('table', { name: 'Deelnemers per geslacht bij geboorte' }).waitFor();
   await expectAccessible(page, 'panel');
-  await screenshot(page, 'panel-nl');
+  await screenshot(page, 'panel-overview-nl');
   expect((await fetchIn(page, '/api/v1/panel/overview')).status).toBe(200);
+
+  // In English.
+  await page.getByTestId('language-switch').getByText('EN').click();
+  await expect.poll(() => documentLanguage(page)).toBe('en');
+  await page.getByRole('heading', { level: 1, name: 'Panel in numbers' }).waitFor();
+  const agesEn = page.getByRole('table', { name: 'Members by age group' });
+  expect(await agesEn.getByRole('row', { name: /45–59 years/ }).innerText()).toMatch(/45–59 years\s+11/);
+  expect(await agesEn.getByRole('row', { name: /16–29 years/ }).innerText()).toMatch(/fewer than 10/);
+  await agesEn.getByRole('row', { name: /75 years and older/ }).waitFor();
+  await page
+    .getByRole('table', { name: 'Growth per month' })
+    .getByRole('cell', { name: monthIn('en-GB'), exact: true })
+    .waitFor();
+  await expectAccessible(page, 'panel in English');
+  await screenshot(page, 'panel-overview-en');
   await context.close();
 });

@@ -1,5 +1,6 @@
-/** Shapes of the identity, administration, audit and consent API (docs/api-identity.md). */
+/** Shapes of the identity, administration, audit, consent and questionnaire API (docs/api-identity.md). */
 
+import type { Questionnaire, QuestionnaireResponseItem } from '@medplum/fhirtypes';
 // Type-only: the server's model also hashes with node:crypto, which has no place in the browser bundle.
 import type { Channel, Decision, EarlierConsent } from '../../src/modules/consent/model.ts';
 import {
@@ -15,6 +16,7 @@ import type {
   Municipality,
   SexAtBirth,
 } from '../../src/modules/participants/model.ts';
+import type { ScoringModel } from '../../src/modules/questionnaires/scoring.ts';
 // The enumerations come from the server's own definitions (pure modules), so the two cannot drift apart.
 import { ROLES, type Role } from '../../src/platform/access/roles.ts';
 
@@ -147,7 +149,7 @@ export interface OutboxMessage extends OutboxSummary {
 
 /* Consent (src/modules/consent/schemas.ts). Dates arrive as ISO strings. */
 
-export type { Channel as ConsentChannel, Decision as ConsentDecision };
+export type { Channel as ConsentChannel, Decision as ConsentDecision, EarlierConsent };
 
 /** A text in both languages of the platform; show the one of the current language. */
 export interface Bilingual {
@@ -166,6 +168,16 @@ export interface ConsentDocument {
   earlierConsent: EarlierConsent;
   contentHash: string;
   publishedAt: string;
+}
+
+/** POST /admin/consent/purposes/{key}/versions: a new version of a purpose's document. */
+export interface PublishConsentBody {
+  title: Bilingual;
+  body: Bilingual;
+  /** A change of meaning: who consented to an earlier version is asked again. */
+  material: boolean;
+  /** Until they choose again, their earlier consent keeps counting or lapses (lapses: material only). */
+  earlierConsent: EarlierConsent;
 }
 
 /** The person's decision for one purpose and what counts now (GET /me/consents). */
@@ -287,4 +299,96 @@ export interface PanelOverview {
   bySex: OverviewCell[];
   byPurpose: OverviewCell[];
   growth: { month: string; joined: number | null; members: number | null }[];
+}
+
+/* Questionnaires and results (src/modules/questionnaires/schemas.ts). */
+
+export type { ScoringModel };
+
+/** A questionnaire version, without its content (GET /questionnaires, GET /me/questionnaires). */
+export interface QuestionnaireSummary {
+  id: string;
+  /** The canonical url: the instrument across its versions. */
+  url: string;
+  version: number;
+  status: 'draft' | 'active' | 'retired';
+  name: string | null;
+  title: Bilingual;
+  /** The model that scores a completed response. */
+  scoring: ScoringModel | null;
+  /** Asked again this many months after the last response; null: once. */
+  repeatMonths: number | null;
+  source: 'library' | 'json' | 'redcap';
+  /** Questions, not counting groups and texts. */
+  itemCount: number;
+  createdAt: string;
+  activatedAt: string | null;
+  retiredAt: string | null;
+}
+
+/** GET /questionnaires/{id}: one version with its FHIR R4 Questionnaire (Dutch base text, English translations). */
+export interface QuestionnaireDetail extends Omit<QuestionnaireSummary, 'itemCount'> {
+  resource: Questionnaire;
+}
+
+/** GET /me/questionnaires: one active questionnaire as the participant's to-do. */
+export interface QuestionnaireTask {
+  questionnaire: QuestionnaireSummary;
+  /** new: never filled in · draft: begun and saved · done: filled in · due: filled in, and asked again now. */
+  state: 'new' | 'draft' | 'done' | 'due';
+  lastCompletedAt: string | null;
+  draftSavedAt: string | null;
+  dueAt: string | null;
+}
+
+/** A saved draft or a submitted response: the answers as QuestionnaireResponse.item. */
+export interface StoredResponse {
+  id: string;
+  questionnaireId: string;
+  questionnaireUrl: string;
+  status: 'in-progress' | 'completed';
+  item: QuestionnaireResponseItem[];
+  createdAt: string;
+  updatedAt: string;
+  authoredAt: string | null;
+}
+
+/** POST /questionnaires/redcap: the new draft, and what converted with a loss (a line of the file each). */
+export interface RedcapImportAnswer {
+  questionnaire: QuestionnaireDetail;
+  warnings: { line: number; message: string }[];
+}
+
+/** A model's outcome for one response (GET /me/scores); `input` and `result` depend on the model. */
+export interface Score {
+  id: string;
+  responseId: string;
+  model: ScoringModel;
+  modelVersion: string;
+  score: number;
+  category: string;
+  probability: number | null;
+  input: Record<string, unknown>;
+  result: Record<string, unknown>;
+  computedAt: string;
+}
+
+/** POST /me/questionnaires/{id}/responses. */
+export interface SubmitAnswer {
+  response: StoredResponse;
+  score: Score | null;
+  /** The questionnaire is scored, but personal insights are off: no result was computed. */
+  insightsOff: boolean;
+}
+
+/** GET /me/responses: a submitted response with the questionnaire version it answered. */
+export interface MyResponse {
+  response: StoredResponse;
+  questionnaire: QuestionnaireSummary;
+}
+
+/** GET /me/responses/{id}: a submitted response with that version's FHIR Questionnaire. */
+export interface MyResponseDetail {
+  response: StoredResponse;
+  questionnaire: QuestionnaireDetail;
 }

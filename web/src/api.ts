@@ -10,6 +10,9 @@ interface ProblemFieldError {
   in: string;
   pointer: string;
   detail: string;
+  /** For answers to a questionnaire: the question's linkId and the kind of problem (`required`, `min_value` …). */
+  linkId?: string;
+  issue?: string;
 }
 
 /** RFC 9457 problem details, as the API answers every failing request. */
@@ -80,6 +83,8 @@ function readFieldErrors(value: unknown): ProblemFieldError[] {
     in: typeof item.in === 'string' ? item.in : 'body',
     pointer: typeof item.pointer === 'string' ? item.pointer : '',
     detail: typeof item.detail === 'string' ? item.detail : '',
+    ...(typeof item.linkId === 'string' ? { linkId: item.linkId } : {}),
+    ...(typeof item.issue === 'string' ? { issue: item.issue } : {}),
   }));
 }
 
@@ -158,6 +163,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body),
+  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body),
   delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, body),
 };

@@ -1,8 +1,10 @@
 import { createBrowserRouter } from 'react-router';
 import { AppLayout } from './components/app-layout.tsx';
 import { RequireRole, RequireSession } from './components/require-session.tsx';
+import { AUTHOR_ROLES, CONSENT_STAFF_ROLES } from './hooks/use-me.ts';
 import { AccountPage } from './pages/account/account-page.tsx';
 import { AuditPage } from './pages/admin/audit-page.tsx';
+import { ConsentPublishPage } from './pages/admin/consent-publish-page.tsx';
 import { OrganisationsPage } from './pages/admin/organisations-page.tsx';
 import { OutboxMessagePage } from './pages/admin/outbox-message-page.tsx';
 import { OutboxPage } from './pages/admin/outbox-page.tsx';
@@ -14,6 +16,8 @@ import { SetupPage } from './pages/auth/setup-page.tsx';
 import { SignInPage } from './pages/auth/sign-in-page.tsx';
 import { SignUpPage } from './pages/auth/sign-up-page.tsx';
 import { VerifyEmailPage } from './pages/auth/verify-email-page.tsx';
+import { AuthoringDetailPage } from './pages/authoring/authoring-detail-page.tsx';
+import { AuthoringListPage } from './pages/authoring/authoring-list-page.tsx';
 import { ConsentPage } from './pages/consent/consent-page.tsx';
 import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
@@ -23,13 +27,19 @@ import { LeftPage } from './pages/leave/left-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { PanelPage } from './pages/panel/panel-page.tsx';
 import { ProfilePage } from './pages/profile/profile-page.tsx';
+import { QuestionnairePage } from './pages/questionnaires/questionnaire-page.tsx';
+import { QuestionnairesPage } from './pages/questionnaires/questionnaires-page.tsx';
+import { ResponsePage } from './pages/questionnaires/response-page.tsx';
+import { RiskPage } from './pages/risk/risk-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 import { SupportPage } from './pages/support/support-page.tsx';
 
 /**
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
- * Citizen Lab: its steps ask for an account on the way).
+ * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
+ * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
+ * /panel, and /admin (administrators).
  */
 export const router = createBrowserRouter([
   {
@@ -63,9 +73,37 @@ export const router = createBrowserRouter([
             children: [{ index: true, element: <ConsentPage /> }],
           },
           {
+            path: '/questionnaires',
+            element: <RequireRole roleName="citizen" />,
+            children: [
+              { index: true, element: <QuestionnairesPage /> },
+              { path: 'responses/:id', element: <ResponsePage /> },
+              { path: ':id', element: <QuestionnairePage /> },
+            ],
+          },
+          {
+            path: '/risk',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <RiskPage /> }],
+          },
+          {
             path: '/support',
-            element: <RequireRole roleName={['administrator', 'data_steward']} />,
+            element: <RequireRole roleName={CONSENT_STAFF_ROLES} />,
             children: [{ index: true, element: <SupportPage /> }],
+          },
+          {
+            path: '/author/questionnaires',
+            element: <RequireRole roleName={AUTHOR_ROLES} />,
+            children: [
+              { index: true, element: <AuthoringListPage /> },
+              { path: ':id', element: <AuthoringDetailPage /> },
+            ],
+          },
+          {
+            // Beside the administrators' pages below: data stewards publish consent texts too.
+            path: '/admin/consent',
+            element: <RequireRole roleName={CONSENT_STAFF_ROLES} />,
+            children: [{ index: true, element: <ConsentPublishPage /> }],
           },
           {
             path: '/panel',

@@ -2,7 +2,9 @@ import {
   type CSSVariablesResolver,
   createTheme,
   NativeSelect,
+  NumberInput,
   PasswordInput,
+  Textarea,
   TextInput,
 } from '@mantine/core';
 
@@ -22,6 +24,8 @@ export const theme = createTheme({
     TextInput: TextInput.extend(noAsterisk),
     PasswordInput: PasswordInput.extend(noAsterisk),
     NativeSelect: NativeSelect.extend(noAsterisk),
+    NumberInput: NumberInput.extend(noAsterisk),
+    Textarea: Textarea.extend(noAsterisk),
   },
 });
 

@@ -17,9 +17,15 @@ interface ConfirmButtonProps {
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   onDone?: () => void;
+  /** danger (default): a small red button, for removing and stopping · primary: the page's main action. */
+  tone?: 'danger' | 'primary';
+  testId?: string;
 }
 
-/** A small red button that asks "are you sure?" in a dialog before it does something that cannot be undone. */
+/**
+ * A button that asks "are you sure?" in a dialog before it does something that cannot be undone: small
+ * and red for removing or stopping something, or the page's main button for a step forward.
+ */
 export function ConfirmButton({
   children,
   title,
@@ -27,6 +33,8 @@ export function ConfirmButton({
   confirmLabel,
   onConfirm,
   onDone,
+  tone = 'danger',
+  testId,
 }: ConfirmButtonProps) {
   const { t } = useTranslation();
   const [opened, dialog] = useDisclosure(false);
@@ -39,9 +47,15 @@ export function ConfirmButton({
   });
   return (
     <>
-      <Button size="xs" variant="outline" color="red.9" onClick={dialog.open}>
-        {children}
-      </Button>
+      {tone === 'danger' ? (
+        <Button size="xs" variant="outline" color="red.9" onClick={dialog.open} data-testid={testId}>
+          {children}
+        </Button>
+      ) : (
+        <Button onClick={dialog.open} data-testid={testId}>
+          {children}
+        </Button>
+      )}
       <Dialog opened={opened} onClose={dialog.close} title={title}>
         <Stack>
           <Text>{text}</Text>
@@ -50,7 +64,12 @@ export function ConfirmButton({
             <Button variant="default" onClick={dialog.close}>
               {t('common.cancel')}
             </Button>
-            <Button color="red.9" loading={action.isPending} onClick={() => action.mutate()}>
+            <Button
+              color={tone === 'danger' ? 'red.9' : undefined}
+              loading={action.isPending}
+              onClick={() => action.mutate()}
+              data-testid={testId ? `${testId}-confirm` : undefined}
+            >
               {confirmLabel}
             </Button>
           </Group>

@@ -17,14 +17,16 @@ interface LocaleSelectProps {
   error?: string | undefined;
   name?: string;
   label?: string;
+  description?: string;
 }
 
-/** Choose the language of the platform and its e-mails. */
-export function LocaleSelect({ value, onChange, error, name, label }: LocaleSelectProps) {
+/** Choose a language: of the platform and its e-mails, or of a text. */
+export function LocaleSelect({ value, onChange, error, name, label, description }: LocaleSelectProps) {
   const { t } = useTranslation();
   return (
     <NativeSelect
       label={label ?? t('fields.locale')}
+      description={description}
       name={name}
       value={value}
       onChange={onChange}

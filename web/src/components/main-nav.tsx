@@ -2,7 +2,7 @@ import { NavLink, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { Me } from '../api-types.ts';
-import { hasRole } from '../hooks/use-me.ts';
+import { hasRole, isAuthor, isConsentStaff } from '../hooks/use-me.ts';
 
 interface Item {
   to: string;
@@ -61,13 +61,14 @@ export function MainNav({ me }: { me: Me | null }) {
           { to: '/', label: t('nav.home') },
           ...(hasRole(me, 'citizen')
             ? [
+                { to: '/questionnaires', label: t('nav.questionnaires') },
+                { to: '/risk', label: t('nav.risk') },
                 { to: '/consent', label: t('nav.consent'), exact: true },
                 { to: '/profile', label: t('nav.profile') },
               ]
             : []),
-          ...(hasRole(me, 'administrator') || hasRole(me, 'data_steward')
-            ? [{ to: '/support', label: t('nav.support') }]
-            : []),
+          ...(isConsentStaff(me) ? [{ to: '/support', label: t('nav.support') }] : []),
+          ...(isAuthor(me) ? [{ to: '/author/questionnaires', label: t('nav.authoring') }] : []),
           ...(hasRole(me, 'programme_manager') ||
           hasRole(me, 'partner_analyst') ||
           hasRole(me, 'administrator')
@@ -76,7 +77,7 @@ export function MainNav({ me }: { me: Me | null }) {
           { to: '/account', label: t('nav.account') },
         ]}
       />
-      {hasRole(me, 'administrator') && (
+      {isConsentStaff(me) && (
         <Stack gap={4}>
           <Text size="sm" fw={700} px="sm" id="nav-admin">
             {t('nav.admin')}
@@ -84,10 +85,20 @@ export function MainNav({ me }: { me: Me | null }) {
           <NavItems
             labelledBy="nav-admin"
             items={[
-              { to: '/admin/organisations', label: t('nav.organisations') },
-              { to: '/admin/people', label: t('nav.people') },
-              { to: '/admin/audit', label: t('nav.audit') },
-              { to: '/admin/outbox', label: t('nav.outbox') },
+              ...(hasRole(me, 'administrator')
+                ? [
+                    { to: '/admin/organisations', label: t('nav.organisations') },
+                    { to: '/admin/people', label: t('nav.people') },
+                  ]
+                : []),
+              // Administrators and data stewards.
+              { to: '/admin/consent', label: t('nav.consentTexts') },
+              ...(hasRole(me, 'administrator')
+                ? [
+                    { to: '/admin/audit', label: t('nav.audit') },
+                    { to: '/admin/outbox', label: t('nav.outbox') },
+                  ]
+                : []),
             ]}
           />
         </Stack>

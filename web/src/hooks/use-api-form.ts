@@ -45,5 +45,16 @@ export function useApiForm<V extends Values>(initial: V) {
     clearErrors();
   };
 
-  return { values, setValue, input, errors, setErrors, formError, showError, clearErrors, reset };
+  return {
+    values,
+    setValue,
+    input,
+    errors,
+    setErrors,
+    formError,
+    setFormError,
+    showError,
+    clearErrors,
+    reset,
+  };
 }

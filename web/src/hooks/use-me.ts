@@ -1,4 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
+import { consentRules } from '../../../src/modules/consent/policy.ts';
+import { questionnaireRules } from '../../../src/modules/questionnaires/policy.ts';
+import type { ActionRule } from '../../../src/platform/access/policy.ts';
 import { api, isApiError } from '../api.ts';
 import type { Me, Role } from '../api-types.ts';
 
@@ -22,6 +25,20 @@ export function useMe() {
 
 export const hasRole = (me: Me | null | undefined, role: Role): boolean =>
   me?.roles.some((membership) => membership.role === role) ?? false;
+
+/** The roles an action rule of the server's access policy grants to (the policy is the one truth). */
+const rolesOf = (rule: ActionRule | undefined): Role[] =>
+  (rule?.grants ?? []).flatMap((grant) => (grant.role === 'anyone' ? [] : [grant.role]));
+
+/** Who writes questionnaires (the server's `questionnaire.author` rule). */
+export const AUTHOR_ROLES = rolesOf(questionnaireRules['questionnaire.author']);
+/** Who publishes consent texts (`consent.publish`). */
+export const CONSENT_STAFF_ROLES = rolesOf(consentRules['consent.publish']);
+
+export const isAuthor = (me: Me | null | undefined): boolean =>
+  AUTHOR_ROLES.some((role) => hasRole(me, role));
+export const isConsentStaff = (me: Me | null | undefined): boolean =>
+  CONSENT_STAFF_ROLES.some((role) => hasRole(me, role));
 
 /**
  * Signs out and loads the sign-in page afresh: a full page load drops every cached answer (and the

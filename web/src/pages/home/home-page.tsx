@@ -4,8 +4,10 @@ import { Link } from 'react-router';
 import { type Me, type OrganisationRef, ROLES, type Role } from '../../api-types.ts';
 import { InfoNotice, Loading, QueryError } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
-import { hasRole, useMe } from '../../hooks/use-me.ts';
+import { hasRole, isAuthor, useMe } from '../../hooks/use-me.ts';
 import { useMyProfile } from '../profile/profile-queries.ts';
+import { AuthoringCard } from './authoring-card.tsx';
+import { QuestionnairesCard } from './questionnaires-card.tsx';
 import { RoleCard } from './role-card.tsx';
 
 /** The roles the person holds, in the platform's order, each with its organisations. */
@@ -46,6 +48,8 @@ function Welcome({ me }: { me: Me }) {
   return (
     <Page title={t('home.welcome', { name: me.account.displayName })} size="lg">
       {hasRole(me, 'citizen') && <JoinInvitation />}
+      {hasRole(me, 'citizen') && <QuestionnairesCard />}
+      {isAuthor(me) && <AuthoringCard />}
       <Text>{t('home.intro')}</Text>
       {roles.length === 0 ? (
         <InfoNotice>{t('home.noRoles')}</InfoNotice>

@@ -14,6 +14,7 @@ function AdminLinks() {
   const links = [
     { to: '/admin/organisations', label: t('nav.organisations') },
     { to: '/admin/people', label: t('nav.people') },
+    { to: '/admin/consent', label: t('nav.consentTexts') },
     { to: '/admin/audit', label: t('nav.audit') },
     { to: '/admin/outbox', label: t('nav.outbox') },
   ];
@@ -30,13 +31,23 @@ function AdminLinks() {
   );
 }
 
-/** What a participant can do today: choose what their data may be used for. */
+/** What a participant can do today: questionnaires, their risk report, their choices and details. */
 function CitizenLinks() {
   const { t } = useTranslation();
   return (
     <Stack gap="xs">
       <Text>{t('home.citizenNow')}</Text>
       <List>
+        <List.Item>
+          <Anchor component={Link} to="/questionnaires">
+            {t('nav.questionnaires')}
+          </Anchor>
+        </List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/risk">
+            {t('nav.risk')}
+          </Anchor>
+        </List.Item>
         <List.Item>
           <Anchor component={Link} to="/consent" data-testid="home-consent">
             {t('nav.consent')}
@@ -55,7 +66,8 @@ function CitizenLinks() {
 /** A welcome card for one role: in plain words what this role will be able to do. */
 export function RoleCard({ role, organisations }: RoleCardProps) {
   const { t } = useTranslation();
-  const available = role === 'administrator';
+  // Roles with pages of their own today; the others get a word on what is coming.
+  const available = role === 'administrator' || role === 'citizen';
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby={`role-${role}`}>
       <Stack gap="sm">
@@ -76,9 +88,8 @@ export function RoleCard({ role, organisations }: RoleCardProps) {
         )}
         <Text>{t(`home.roles.${role}.text`)}</Text>
         {role === 'citizen' && <CitizenLinks />}
-        {available ? (
-          <AdminLinks />
-        ) : (
+        {role === 'administrator' && <AdminLinks />}
+        {!available && (
           <Text>
             {t('home.later')}{' '}
             <Anchor component={Link} to="/account">

@@ -1,5 +1,6 @@
 import { Box, Group, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
@@ -16,6 +17,27 @@ interface Row {
   count: number | null;
 }
 
+/** An age band of the overview in words: `16-29` → "16–29 jaar", `75+` → "75 jaar en ouder". */
+function ageBandLabel(t: TFunction, band: string): string {
+  const range = /^(\d+)-(\d+)$/.exec(band);
+  if (range) return t('panel.ageBands.range', { from: range[1], to: range[2] });
+  const from = /^(\d+)\+$/.exec(band);
+  if (from) return t('panel.ageBands.from', { from: from[1] });
+  return band;
+}
+
+/** A month of the overview (`2026-05`) in words in the app's language: "mei 2026", "May 2026". */
+function monthLabel(language: string, month: string): string {
+  const [year, monthNumber] = month.split('-').map(Number);
+  if (year === undefined || monthNumber === undefined || Number.isNaN(year) || Number.isNaN(monthNumber))
+    return month;
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'nl-NL', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(Date.UTC(year, monthNumber - 1, 1));
+}
+
 /** A count, or "fewer than N" when it is withheld. */
 function useCount(minimum: number) {
   const { t } = useTranslation();
@@ -23,10 +45,23 @@ function useCount(minimum: number) {
     count === null ? t('panel.withheld', { minimum }) : String(count);
 }
 
-/** Horizontal bars drawn with plain divs; each bar carries its label and number as text. */
+/** A withheld count's bar: short, hatched and outlined, so it differs from the others by more than colour. */
+const WITHHELD_BAR = {
+  width: 24,
+  background:
+    'repeating-linear-gradient(45deg, var(--mantine-color-gray-7) 0 2px, var(--mantine-color-white) 2px 6px)',
+  border: '1px solid var(--mantine-color-gray-7)',
+};
+
+/**
+ * Horizontal bars drawn with plain divs; each bar carries its label and number as text, so the chart reads
+ * the same without seeing it ("45–59 jaar 11", "16–29 jaar minder dan 10").
+ */
 function BarChart({ title, rows, minimum }: { title: string; rows: Row[]; minimum: number }) {
+  const { t } = useTranslation();
   const count = useCount(minimum);
   const max = Math.max(1, ...rows.map((row) => row.count ?? 0));
+  const anyWithheld = rows.some((row) => row.count === null);
   return (
     <Box component="figure" m={0}>
       <Text component="figcaption" fw={600} mb="xs">
@@ -43,17 +78,25 @@ function BarChart({ title, rows, minimum }: { title: string; rows: Row[]; minimu
                 aria-hidden="true"
                 style={{
                   height: 16,
-                  width: row.count === null ? '2%' : `${(row.count / max) * 60}%`,
-                  background:
-                    row.count === null ? 'var(--mantine-color-gray-5)' : 'var(--mantine-color-blue-8)',
                   borderRadius: 2,
+                  flexShrink: 0,
+                  ...(row.count === null
+                    ? WITHHELD_BAR
+                    : { width: `${(row.count / max) * 60}%`, background: 'var(--mantine-color-blue-8)' }),
                 }}
               />
-              <Text size="sm">{count(row.count)}</Text>
+              <Text size="sm" fs={row.count === null ? 'italic' : undefined}>
+                {count(row.count)}
+              </Text>
             </Group>
           </li>
         ))}
       </Stack>
+      {anyWithheld && (
+        <Text size="sm" mt="xs">
+          {t('panel.withheldLegend', { minimum })}
+        </Text>
+      )}
     </Box>
   );
 }
@@ -96,7 +139,7 @@ function CountSection({
 }
 
 function Overview({ overview }: { overview: PanelOverview }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const localized = useLocalized();
   const catalogue = useConsentCatalogue();
   const minimum = overview.minimumCount;
@@ -128,7 +171,7 @@ function Overview({ overview }: { overview: PanelOverview }) {
         title={t('panel.byAgeBand')}
         labelHeader={t('panel.ageBand')}
         minimum={minimum}
-        rows={overview.byAgeBand.map((c) => ({ key: c.key, label: c.key, count: c.count }))}
+        rows={overview.byAgeBand.map((c) => ({ key: c.key, label: ageBandLabel(t, c.key), count: c.count }))}
       />
       <CountSection
         id="panel-sex"
@@ -156,7 +199,7 @@ function Overview({ overview }: { overview: PanelOverview }) {
             >
               {overview.growth.map((g) => (
                 <Table.Tr key={g.month}>
-                  <Table.Td>{g.month}</Table.Td>
+                  <Table.Td>{monthLabel(i18n.language, g.month)}</Table.Td>
                   <Table.Td>{count(g.joined)}</Table.Td>
                   <Table.Td>{count(g.members)}</Table.Td>
                 </Table.Tr>
@@ -165,7 +208,11 @@ function Overview({ overview }: { overview: PanelOverview }) {
             <BarChart
               title={t('panel.chart', { title: t('panel.growth') })}
               minimum={minimum}
-              rows={overview.growth.map((g) => ({ key: g.month, label: g.month, count: g.members }))}
+              rows={overview.growth.map((g) => ({
+                key: g.month,
+                label: monthLabel(i18n.language, g.month),
+                count: g.members,
+              }))}
             />
           </>
         )}

@@ -211,7 +211,8 @@ interface ChoiceFieldsetProps {
   legend: string;
   name: string;
   value: string;
-  options: { value: string; label: string }[];
+  /** `hint`: a sentence below the option's label, e.g. what choosing it means. */
+  options: { value: string; label: string; hint?: string }[];
   onChange: (value: string) => void;
   error?: string | undefined;
   description?: string;
@@ -252,6 +253,7 @@ export function ChoiceFieldset({
             name={name}
             value={option.value}
             label={option.label}
+            description={option.hint}
             checked={value === option.value}
             onChange={() => onChange(option.value)}
           />

@@ -1,5 +1,6 @@
 import { Button, NativeSelect, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, queryString } from '../../api.ts';
@@ -114,7 +115,7 @@ function Results({
   );
 }
 
-function decisionLabel(t: ReturnType<typeof useTranslation>['t'], state: ConsentState): string {
+function decisionLabel(t: TFunction, state: ConsentState): string {
   if (state.decision === 'granted') return t('consent.decision.granted');
   if (state.decision === 'refused') return t('consent.decision.refused');
   return t('consent.decision.none');
