@@ -291,3 +291,128 @@ it('a FHIR Questionnaire with an unknown item type is refused with the JSON poin
   expect(await page.getByTestId('version-slaap-1-status').innerText()).toBe('Concept');
   await context.close();
 });
+
+/** A FHIR Questionnaire with a repeating group (FHIR R4 `repeats`): one name and dose per medicine. */
+const MEDICINES = {
+  resourceType: 'Questionnaire',
+  url: 'https://topfit.nl/fhir/Questionnaire/medicijnen',
+  title: 'Mijn medicijnen',
+  status: 'draft',
+  item: [
+    {
+      linkId: 'medicines',
+      text: 'Medicijn',
+      type: 'group',
+      repeats: true,
+      item: [
+        { linkId: 'name', text: 'Naam van het medicijn', type: 'string', required: true },
+        { linkId: 'dose', text: 'Hoeveel milligram per dag?', type: 'decimal' },
+      ],
+    },
+  ],
+};
+
+it('a researcher imports a questionnaire with a repeating group and puts it in use; a participant adds two medicines, reviews both and sends them, and sees both in her answers', async () => {
+  const researcher = await platform.person();
+  await staffMember(researcher.page, 'researcher', 'Ruud Onderzoeker');
+  // The researcher's card on the home page says what can be done today, and leads there.
+  await researcher.page.goto('/');
+  await researcher.page.getByTestId('home-researcher-authoring').click();
+  await researcher.page.getByRole('heading', { level: 1, name: 'Vragenlijsten beheren' }).waitFor();
+  await researcher.page
+    .getByLabel('FHIR Questionnaire (JSON)', { exact: true })
+    .fill(JSON.stringify(MEDICINES));
+  await researcher.page.getByTestId('fhir-import-submit').click();
+  await researcher.page.getByTestId('import-open').click();
+  await researcher.page.getByRole('heading', { level: 1, name: 'Mijn medicijnen, versie 1' }).waitFor();
+  await researcher.page.getByTestId('activate').click();
+  await researcher.page.getByTestId('activate-confirm').click();
+  await researcher.page.getByText('Versie 1 is nu in gebruik. Deelnemers zien hem in hun lijst.').waitFor();
+
+  // An id that is no questionnaire: a plain "not found", with the way back.
+  await researcher.page.goto('/author/questionnaires/geen-vragenlijst');
+  await researcher.page.getByTestId('authoring-not-found').waitFor();
+  await researcher.page.getByRole('heading', { level: 1, name: 'Deze vragenlijst bestaat niet' }).waitFor();
+  await expectAccessible(researcher.page, 'authoring, unknown questionnaire');
+  await researcher.page.getByRole('link', { name: 'Terug naar alle vragenlijsten' }).click();
+  await researcher.page.getByRole('heading', { level: 1, name: 'Vragenlijsten beheren' }).waitFor();
+  await researcher.context.close();
+
+  const { context, page } = await platform.person();
+  await joinedCitizen(page, 'Ineke');
+  await page.goto('/questionnaires');
+  await page.getByTestId('task-medicijnen-open').click();
+  await page.getByRole('heading', { level: 1, name: 'Mijn medicijnen' }).waitFor();
+  const first = page.getByTestId('instance-medicines[0]');
+  const second = page.getByTestId('instance-medicines[1]');
+  const third = page.getByTestId('instance-medicines[2]');
+  await page.getByRole('group', { name: 'Medicijn: nummer 1' }).waitFor();
+  await first.getByLabel('Naam van het medicijn').fill('Metformine');
+  await first.getByLabel(/Hoeveel milligram per dag/).fill('500');
+  // One medicine cannot be removed; with two or more, each can.
+  expect(await page.getByTestId('remove-medicines[0]').count()).toBe(0);
+  await page.getByRole('button', { name: /^Nog een toevoegen\s*: Medicijn$/ }).click();
+  await page.getByRole('group', { name: 'Medicijn: nummer 2' }).waitFor();
+  // The focus goes to the new medicine's first question.
+  await expect
+    .poll(() =>
+      second
+        .getByLabel('Naam van het medicijn')
+        .evaluate((input) => input === input.ownerDocument.activeElement),
+    )
+    .toBe(true);
+  await page.getByTestId('add-medicines').click();
+  await third.getByLabel('Naam van het medicijn').fill('Per ongeluk');
+  await page.getByRole('button', { name: /^Verwijderen\s*: Medicijn: nummer 3$/ }).click();
+  await expect.poll(() => third.count()).toBe(0);
+  // A dose without a name: the message is at the second medicine, not the first.
+  await second.getByLabel(/Hoeveel milligram per dag/).fill('10');
+  await page.getByTestId('questionnaire-next').click();
+  await second.getByText('Geef hier een antwoord.').waitFor();
+  expect(await first.getByText('Geef hier een antwoord.').count()).toBe(0);
+  await expectAccessible(page, 'repeating group with two medicines and a message');
+  await second.getByLabel('Naam van het medicijn').fill('Simvastatine');
+  await page.getByTestId('questionnaire-next').click();
+
+  // The review shows each medicine on its own.
+  await expect.poll(() => progress(page)).toBe('Stap 2 van 2');
+  expect(await page.getByTestId('answer-medicines[0]/name').innerText()).toContain('Metformine');
+  expect(await page.getByTestId('answer-medicines[0]/dose').innerText()).toContain('500');
+  expect(await page.getByTestId('answer-medicines[1]/name').innerText()).toContain('Simvastatine');
+  expect(await page.getByTestId('answer-medicines[1]/dose').innerText()).toContain('10');
+  await page.getByRole('heading', { name: 'Medicijn: nummer 2' }).waitFor();
+  await expectAccessible(page, 'review of a repeating group');
+  const sent = page.waitForResponse(
+    (response) => response.request().method() === 'POST' && /\/responses$/.test(response.url()),
+  );
+  await page.getByTestId('questionnaire-submit').click();
+  const answer = await sent;
+  expect(answer.status()).toBe(201);
+  // One response item per medicine, with the same linkId, as FHIR R4 has it.
+  const body = await answer.json();
+  expect(body.response.item).toEqual([
+    {
+      linkId: 'medicines',
+      item: [
+        { linkId: 'name', answer: [{ valueString: 'Metformine' }] },
+        { linkId: 'dose', answer: [{ valueDecimal: 500 }] },
+      ],
+    },
+    {
+      linkId: 'medicines',
+      item: [
+        { linkId: 'name', answer: [{ valueString: 'Simvastatine' }] },
+        { linkId: 'dose', answer: [{ valueDecimal: 10 }] },
+      ],
+    },
+  ]);
+
+  // Her answers, read only: both medicines.
+  await page.getByTestId('questionnaire-thanks').waitFor();
+  await page.getByRole('link', { name: 'Mijn antwoorden bekijken' }).click();
+  await page.getByTestId('response-date').waitFor();
+  expect(await page.getByTestId('answers-medicines[0]').innerText()).toMatch(/Metformine[\s\S]*500/);
+  expect(await page.getByTestId('answers-medicines[1]').innerText()).toMatch(/Simvastatine[\s\S]*10/);
+  await expectAccessible(page, 'a response with a repeating group, read only');
+  await context.close();
+});

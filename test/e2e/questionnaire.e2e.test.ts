@@ -79,6 +79,14 @@ const progress = (page: Page) => page.getByTestId('questionnaire-progress').inne
 const choose = (page: Page, question: RegExp, answer: string) =>
   page.getByRole('group', { name: question }).getByRole('radio', { name: answer, exact: true }).check();
 
+/** The health page of FINDRISC: no blood-pressure medicines, no high glucose, no diabetes in the family. */
+async function answerHealthPage(page: Page) {
+  await choose(page, /medicijnen gebruikt tegen een hoge bloeddruk/, 'Nee');
+  await choose(page, /ooit een te hoge bloedsuiker gemeten/, 'Nee');
+  await choose(page, /Heeft iemand in uw familie diabetes/, 'Nee, niemand');
+  await page.getByTestId('questionnaire-next').click();
+}
+
 it('a participant fills in the diabetes test page by page, leaves midway and resumes, reviews and sends it, then explores her risk report and what-if, in Dutch and English', async () => {
   const { context, page } = await platform.person();
   await joinedCitizen(page, 'Mehmet');
@@ -184,10 +192,7 @@ it('a participant fills in the diabetes test page by page, leaves midway and res
   expect(await vegetablesYes.isChecked()).toBe(true);
   await page.getByTestId('questionnaire-next').click();
   await expect.poll(() => progress(page)).toBe('Stap 4 van 5');
-  await choose(page, /medicijnen gebruikt tegen een hoge bloeddruk/, 'Nee');
-  await choose(page, /ooit een te hoge bloedsuiker gemeten/, 'Nee');
-  await choose(page, /Heeft iemand in uw familie diabetes/, 'Nee, niemand');
-  await page.getByTestId('questionnaire-next').click();
+  await answerHealthPage(page);
 
   // The review: every answer, each with a way back to change it.
   await expect.poll(() => progress(page)).toBe('Stap 5 van 5');
@@ -299,5 +304,61 @@ it('a participant fills in the diabetes test page by page, leaves midway and res
   await page.getByTestId('risk-advice-gp').getByText('Make an appointment with your GP').waitFor();
   await expectAccessible(page, 'risk report in English');
   await screenshot(page, 'risk-report-en');
+  await context.close();
+});
+
+it('a participant sends the diabetes test while her own results are off, turns them on, and has the result of that test worked out on her risk page', async () => {
+  const { context, page } = await platform.person();
+  await joinedCitizen(page, 'Fenna');
+
+  // The test, sent without consent to "my own results": answers are kept, no result is worked out.
+  await page.goto('/questionnaires');
+  await page.getByTestId('task-findrisc-open').click();
+  await expect.poll(() => progress(page)).toBe('Stap 1 van 5');
+  await choose(page, /Hoe oud bent u/, '55 tot en met 64 jaar');
+  await choose(page, /geslacht bij de geboorte/, 'Man');
+  await page.getByTestId('questionnaire-next').click();
+  await expect.poll(() => progress(page)).toBe('Stap 2 van 5');
+  await page.getByLabel('Hoe lang bent u? Meet zonder schoenen.').fill('180');
+  await page.getByLabel('Hoeveel weegt u? Weeg uzelf zonder schoenen en zonder jas.').fill('95');
+  await page.getByLabel('Hoeveel centimeter is uw buikomvang (taille)?').fill('104');
+  await page.getByTestId('questionnaire-next').click();
+  await expect.poll(() => progress(page)).toBe('Stap 3 van 5');
+  await choose(page, /Beweegt u elke dag minstens 30 minuten/, 'Nee');
+  await choose(page, /Eet u elke dag groente, fruit of bessen/, 'Ja');
+  await page.getByTestId('questionnaire-next').click();
+  await expect.poll(() => progress(page)).toBe('Stap 4 van 5');
+  await answerHealthPage(page);
+  await expect.poll(() => progress(page)).toBe('Stap 5 van 5');
+  await page.getByTestId('questionnaire-submit').click();
+  await page
+    .getByTestId('questionnaire-thanks')
+    .getByText('Geen uitslag berekend', { exact: true })
+    .waitFor();
+
+  // Yes to "my own results" on the consent dashboard.
+  await page.goto('/consent');
+  await page
+    .getByTestId('consent-card-personal_insights')
+    .getByRole('button', { name: 'Ja, dat mag' })
+    .click();
+  await page.getByTestId('consent-status-personal_insights').getByText('U zei ja tegen').waitFor();
+
+  // The risk page offers the result of the test she already sent.
+  await page.goto('/risk');
+  await page.getByRole('heading', { level: 1, name: 'Mijn risico op diabetes type 2' }).waitFor();
+  const unscored = page.getByTestId('risk-unscored');
+  await unscored.getByText(/U vulde de test in op .+\. Toen stond "Mijn eigen uitslagen" uit\./).waitFor();
+  expect(await page.getByTestId('risk-score').count()).toBe(0);
+  await expectAccessible(page, 'risk report with a test not worked out');
+  await page.getByRole('button', { name: 'Laat mijn uitslag zien' }).click();
+
+  // 55–64 (3) + BMI 29.3 (1) + waist 104 for a man (4) + not active (2) = 10.
+  await page.getByTestId('risk-score').waitFor();
+  expect(await page.getByTestId('risk-score').innerText()).toBe('10');
+  await expect.poll(() => unscored.count()).toBe(0);
+  const scores = await fetchIn(page, '/api/v1/me/scores?model=findrisc');
+  expect(scores.body.scores).toHaveLength(1);
+  await expectAccessible(page, 'risk report after working out an earlier test');
   await context.close();
 });

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, isApiError } from '../../api.ts';
 import type { QuestionnaireDetail } from '../../api-types.ts';
 import { ConfirmButton } from '../../components/confirm-button.tsx';
 import { InfoNotice, Loading, QueryError, SuccessNotice } from '../../components/notices.tsx';
@@ -229,6 +229,10 @@ export function AuthoringDetailPage() {
   return <VersionPage key={id} id={id} />;
 }
 
+/** No such version: an unknown id (404), or one that is not even an id (its only input refused, 422). */
+const isMissing = (error: unknown): boolean =>
+  isApiError(error) && (error.status === 404 || error.code === 'invalid_input');
+
 function VersionPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -247,7 +251,14 @@ function VersionPage({ id }: { id: string }) {
   let title = t('authoring.detail.loadingTitle');
   let content: ReactNode;
   if (version.isPending) content = <Loading />;
-  else if (version.isError) content = <QueryError error={version.error} />;
+  else if (isMissing(version.error)) {
+    title = t('authoring.detail.notFoundTitle');
+    content = (
+      <InfoNotice>
+        <Text data-testid="authoring-not-found">{t('authoring.detail.notFound')}</Text>
+      </InfoNotice>
+    );
+  } else if (version.isError) content = <QueryError error={version.error} />;
   else {
     const record = version.data;
     title = t('authoring.detail.title', { title: record.title[locale], version: record.version });

@@ -63,11 +63,28 @@ function CitizenLinks() {
   );
 }
 
+/** What a researcher can do today: prepare the questionnaires. */
+function ResearcherLinks() {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs">
+      <Text>{t('home.researcherNow')}</Text>
+      <List>
+        <List.Item>
+          <Anchor component={Link} to="/author/questionnaires" data-testid="home-researcher-authoring">
+            {t('nav.authoring')}
+          </Anchor>
+        </List.Item>
+      </List>
+    </Stack>
+  );
+}
+
 /** A welcome card for one role: in plain words what this role will be able to do. */
 export function RoleCard({ role, organisations }: RoleCardProps) {
   const { t } = useTranslation();
   // Roles with pages of their own today; the others get a word on what is coming.
-  const available = role === 'administrator' || role === 'citizen';
+  const available = role === 'administrator' || role === 'citizen' || role === 'researcher';
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby={`role-${role}`}>
       <Stack gap="sm">
@@ -89,6 +106,7 @@ export function RoleCard({ role, organisations }: RoleCardProps) {
         <Text>{t(`home.roles.${role}.text`)}</Text>
         {role === 'citizen' && <CitizenLinks />}
         {role === 'administrator' && <AdminLinks />}
+        {role === 'researcher' && <ResearcherLinks />}
         {!available && (
           <Text>
             {t('home.later')}{' '}

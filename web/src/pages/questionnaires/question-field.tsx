@@ -1,4 +1,5 @@
 import {
+  Button,
   Checkbox,
   Fieldset,
   NativeSelect,
@@ -8,6 +9,7 @@ import {
   Text,
   Textarea,
   TextInput,
+  VisuallyHidden,
 } from '@mantine/core';
 import type { Questionnaire, QuestionnaireItem } from '@medplum/fhirtypes';
 import { type ReactNode, useId, useState } from 'react';
@@ -16,12 +18,15 @@ import {
   type Answer,
   type Answers,
   answerKey,
+  answerPath,
   answerText,
   boundOf,
   type ChoiceOption,
   choiceOptions,
   type Formats,
   helpTextsOf,
+  instanceCount,
+  instancePrefix,
   isCalculated,
   itemControlOf,
   itemText,
@@ -38,10 +43,21 @@ export interface FieldContext {
   calculated: Answers;
   enabled: ReadonlySet<string>;
   errors: Partial<Record<string, string>>;
-  onChange: (linkId: string, answers: Answer[]) => void;
+  /** New answers for the question kept under this key (`keyOf`). */
+  onChange: (key: string, answers: Answer[]) => void;
+  /** Another instance of a repeating group; then the focus goes to `focusKey`. */
+  onAdd: (prefix: string, linkId: string, focusKey: string) => void;
+  /** Removes one instance of a repeating group. */
+  onRemove: (prefix: string, linkId: string, index: number) => void;
+  /** The instance path the items shown sit in: '' outside repeating groups, else 'medicines[1]/'. */
+  prefix: string;
   locale: Locale;
   formats: Formats;
 }
+
+/** Where the form keeps an item's answers and errors, in the instance the context is about. */
+const keyOf = (item: QuestionnaireItem, context: FieldContext): string =>
+  answerPath(context.prefix, item.linkId);
 
 /** Above this many options a single choice becomes a drop-down list. */
 const MAX_RADIO_OPTIONS = 8;
@@ -102,7 +118,7 @@ function useLabels(item: QuestionnaireItem, context: FieldContext, hint?: string
           ))}
         </span>
       ),
-    error: context.errors[item.linkId],
+    error: context.errors[keyOf(item, context)],
     required,
   };
 }
@@ -148,7 +164,8 @@ interface QuestionProps {
   context: FieldContext;
 }
 
-const answersFor = (item: QuestionnaireItem, context: FieldContext) => context.answers[item.linkId] ?? [];
+const answersFor = (item: QuestionnaireItem, context: FieldContext) =>
+  context.answers[keyOf(item, context)] ?? [];
 
 function BooleanQuestion({ item, context }: QuestionProps) {
   const { t } = useTranslation();
@@ -156,7 +173,7 @@ function BooleanQuestion({ item, context }: QuestionProps) {
   const value = answersFor(item, context)[0]?.valueBoolean;
   const name = useId();
   return (
-    <OptionsFieldset {...labels} linkId={item.linkId}>
+    <OptionsFieldset {...labels} linkId={keyOf(item, context)}>
       {[true, false].map((option) => (
         <Radio
           key={String(option)}
@@ -165,7 +182,7 @@ function BooleanQuestion({ item, context }: QuestionProps) {
           label={option ? t('common.yes') : t('common.no')}
           required={labels.required}
           checked={value === option}
-          onChange={() => context.onChange(item.linkId, [{ valueBoolean: option }])}
+          onChange={() => context.onChange(keyOf(item, context), [{ valueBoolean: option }])}
         />
       ))}
     </OptionsFieldset>
@@ -199,10 +216,13 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
         const text = event.currentTarget.value;
         setOtherText(text);
         const chosen = options.filter((option) => selected.has(option.key)).map((option) => option.answer);
-        context.onChange(item.linkId, [...(item.repeats ? chosen : []), ...otherAnswers(true, text)]);
+        context.onChange(keyOf(item, context), [
+          ...(item.repeats ? chosen : []),
+          ...otherAnswers(true, text),
+        ]);
       }}
       ml={{ base: 0, xs: 'xl' }}
-      data-testid={`question-${item.linkId}-other`}
+      data-testid={`question-${keyOf(item, context)}-other`}
     />
   );
 
@@ -212,10 +232,10 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
       if (checked) keys.add(option.key);
       else keys.delete(option.key);
       const chosen = options.filter((choice) => keys.has(choice.key)).map((choice) => choice.answer);
-      context.onChange(item.linkId, [...chosen, ...otherAnswers(otherChosen, otherText)]);
+      context.onChange(keyOf(item, context), [...chosen, ...otherAnswers(otherChosen, otherText)]);
     };
     return (
-      <OptionsFieldset {...labels} linkId={item.linkId}>
+      <OptionsFieldset {...labels} linkId={keyOf(item, context)}>
         {options.map((option) => (
           <Checkbox
             key={option.key}
@@ -234,7 +254,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
               const chosen = options
                 .filter((option) => selected.has(option.key))
                 .map((option) => option.answer);
-              context.onChange(item.linkId, [...chosen, ...otherAnswers(checked, otherText)]);
+              context.onChange(keyOf(item, context), [...chosen, ...otherAnswers(checked, otherText)]);
             }}
           />
         )}
@@ -246,7 +266,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
   const current = options.find((option) => selected.has(option.key));
   if (!open && (itemControlOf(item) === 'drop-down' || options.length > MAX_RADIO_OPTIONS)) {
     return (
-      <div data-testid={`question-${item.linkId}`}>
+      <div data-testid={`question-${keyOf(item, context)}`}>
         <NativeSelect
           label={labels.label}
           description={labels.description}
@@ -259,7 +279,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
           ]}
           onChange={(event) => {
             const option = options.find((choice) => choice.key === event.currentTarget.value);
-            context.onChange(item.linkId, option ? [option.answer] : []);
+            context.onChange(keyOf(item, context), option ? [option.answer] : []);
           }}
         />
       </div>
@@ -267,7 +287,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
   }
 
   return (
-    <OptionsFieldset {...labels} linkId={item.linkId}>
+    <OptionsFieldset {...labels} linkId={keyOf(item, context)}>
       {options.map((option) => (
         <Radio
           key={option.key}
@@ -278,7 +298,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
           checked={!otherChosen && current?.key === option.key}
           onChange={() => {
             setOtherChosen(false);
-            context.onChange(item.linkId, [option.answer]);
+            context.onChange(keyOf(item, context), [option.answer]);
           }}
         />
       ))}
@@ -290,7 +310,7 @@ function ChoiceQuestion({ item, context }: QuestionProps) {
           checked={otherChosen}
           onChange={() => {
             setOtherChosen(true);
-            context.onChange(item.linkId, otherAnswers(true, otherText));
+            context.onChange(keyOf(item, context), otherAnswers(true, otherText));
           }}
         />
       )}
@@ -349,7 +369,7 @@ function NumberQuestion({ item, context }: QuestionProps) {
   const numberOf = (value: number | string) => (typeof value === 'number' ? value : parseNumber(value));
 
   return (
-    <Stack gap="xs" data-testid={`question-${item.linkId}`}>
+    <Stack gap="xs" data-testid={`question-${keyOf(item, context)}`}>
       <NumberInput
         label={labels.label}
         description={labels.description}
@@ -359,7 +379,7 @@ function NumberQuestion({ item, context }: QuestionProps) {
         onChange={(value) => {
           setRaw(value);
           const number = numberOf(value);
-          context.onChange(item.linkId, number === undefined ? [] : [answerOf(number)]);
+          context.onChange(keyOf(item, context), number === undefined ? [] : [answerOf(number)]);
         }}
         decimalSeparator={context.locale === 'nl' ? ',' : '.'}
         allowDecimal={item.type !== 'integer'}
@@ -392,7 +412,7 @@ function NumberQuestion({ item, context }: QuestionProps) {
             setUnitCode(code);
             const number = numberOf(raw);
             const coding = units.find((unitOption) => unitOption.code === code);
-            if (number !== undefined) context.onChange(item.linkId, [answerOf(number, coding)]);
+            if (number !== undefined) context.onChange(keyOf(item, context), [answerOf(number, coding)]);
           }}
           styles={{ wrapper: { maxWidth: '14rem' } }}
         />
@@ -428,7 +448,7 @@ function DateQuestion({ item, context }: QuestionProps) {
     toAnswer = (input) => (input ? { valueDate: input } : undefined);
   }
   return (
-    <div data-testid={`question-${item.linkId}`}>
+    <div data-testid={`question-${keyOf(item, context)}`}>
       <TextInput
         type={type}
         label={labels.label}
@@ -440,7 +460,7 @@ function DateQuestion({ item, context }: QuestionProps) {
         max={type === 'date' ? asDate(max) : undefined}
         onChange={(event) => {
           const answer = toAnswer(event.currentTarget.value);
-          context.onChange(item.linkId, answer ? [answer] : []);
+          context.onChange(keyOf(item, context), answer ? [answer] : []);
         }}
         styles={{ wrapper: { maxWidth: '16rem' } }}
       />
@@ -456,8 +476,11 @@ function TextQuestion({ item, context }: QuestionProps) {
   const given = answersFor(item, context)[0];
   const value = item.type === 'url' ? (given?.valueUri ?? '') : (given?.valueString ?? '');
   const change = (text: string) => {
-    if (text.trim() === '') context.onChange(item.linkId, []);
-    else context.onChange(item.linkId, [item.type === 'url' ? { valueUri: text } : { valueString: text }]);
+    if (text.trim() === '') context.onChange(keyOf(item, context), []);
+    else
+      context.onChange(keyOf(item, context), [
+        item.type === 'url' ? { valueUri: text } : { valueString: text },
+      ]);
   };
   const common = {
     label: labels.label,
@@ -468,7 +491,7 @@ function TextQuestion({ item, context }: QuestionProps) {
     maxLength: item.maxLength,
   };
   return (
-    <div data-testid={`question-${item.linkId}`}>
+    <div data-testid={`question-${keyOf(item, context)}`}>
       {item.type === 'text' ? (
         <Textarea {...common} autosize minRows={3} onChange={(event) => change(event.currentTarget.value)} />
       ) : (
@@ -487,19 +510,19 @@ function ReadOnlyQuestion({ item, context }: QuestionProps) {
   const { t } = useTranslation();
   const calculated = isCalculated(item);
   const labels = useLabels(item, context, calculated ? t('questionnaire.calculated') : undefined);
-  const given = (calculated ? context.calculated[item.linkId] : context.answers[item.linkId]) ?? [];
+  const given = (calculated ? context.calculated[item.linkId] : context.answers[keyOf(item, context)]) ?? [];
   const text = given
     .map((answer) => answerText(answer, item, context.questionnaire, context.locale, t, context.formats))
     .join(', ');
   return (
-    <div data-testid={`question-${item.linkId}`}>
+    <div data-testid={`question-${keyOf(item, context)}`}>
       <TextInput
         label={labels.label}
         description={labels.description}
         value={text || t('questionnaire.notYet')}
         readOnly
         variant="filled"
-        data-testid={`calculated-${item.linkId}`}
+        data-testid={`calculated-${keyOf(item, context)}`}
         styles={{ wrapper: { maxWidth: '16rem' } }}
       />
     </div>
@@ -538,8 +561,9 @@ function QuestionView({ item, context }: QuestionProps) {
 
 /** A group inside a page: a fieldset whose legend is the group's text. */
 function GroupView({ item, context }: QuestionProps) {
+  if (item.repeats) return <GroupInstances group={item} context={context} />;
   const text = itemText(item, context.locale);
-  const error = context.errors[item.linkId];
+  const error = context.errors[keyOf(item, context)];
   const children = (
     <Stack gap="lg">
       {error && (
@@ -554,7 +578,7 @@ function GroupView({ item, context }: QuestionProps) {
   );
   if (!text) return children;
   return (
-    <Fieldset legend={text} styles={legendStyles} data-question={item.linkId}>
+    <Fieldset legend={text} styles={legendStyles} data-question={keyOf(item, context)}>
       {children}
     </Fieldset>
   );
@@ -572,7 +596,7 @@ export function ItemView({ item, context }: QuestionProps) {
   if (item.type === 'group') return <GroupView item={item} context={context} />;
   const nested = (item.item ?? []).filter((child) => child.type !== 'display');
   return (
-    <div data-question={item.linkId}>
+    <div data-question={keyOf(item, context)}>
       <QuestionView item={item} context={context} />
       {nested.length > 0 && (
         <Stack gap="lg" mt="lg" ml={{ base: 'sm', sm: 'xl' }}>
@@ -582,5 +606,83 @@ export function ItemView({ item, context }: QuestionProps) {
         </Stack>
       )}
     </div>
+  );
+}
+
+/**
+ * A repeating group (FHIR R4 `repeats`): one fieldset per instance with a numbered legend, a button to remove
+ * an instance (while there is more than one) and one to add another.
+ */
+export function GroupInstances({ group, context }: { group: QuestionnaireItem; context: FieldContext }) {
+  const { t } = useTranslation();
+  const text = itemText(group, context.locale) ?? group.linkId;
+  const count = instanceCount(context.answers, context.prefix, group.linkId);
+  const error = context.errors[keyOf(group, context)];
+  const instances = Array.from({ length: count }, (_, index) => {
+    const inner = instancePrefix(context.prefix, group.linkId, index);
+    return { index, inner, key: inner.slice(0, -1) };
+  });
+  return (
+    <Stack gap="lg" data-testid={`group-${keyOf(group, context)}`}>
+      {error && (
+        <Text c="red.9" size="sm" fw={600}>
+          {error}
+        </Text>
+      )}
+      {instances.map(({ index, inner, key }) => {
+        const legend = t('questionnaire.instance', { label: text, number: index + 1 });
+        const instanceError = context.errors[key];
+        const inside = { ...context, prefix: inner };
+        return (
+          <Fieldset
+            key={key}
+            legend={legend}
+            styles={legendStyles}
+            data-question={key}
+            data-testid={`instance-${key}`}
+          >
+            <Stack gap="lg">
+              {instanceError && (
+                <Text c="red.9" size="sm" fw={600}>
+                  {instanceError}
+                </Text>
+              )}
+              {(group.item ?? []).map((child) => (
+                <ItemView key={child.linkId} item={child} context={inside} />
+              ))}
+              {count > 1 && (
+                <div>
+                  <Button
+                    variant="default"
+                    size="sm"
+                    onClick={() => context.onRemove(context.prefix, group.linkId, index)}
+                    data-testid={`remove-${key}`}
+                  >
+                    {t('questionnaire.removeInstance')}
+                    <VisuallyHidden>: {legend}</VisuallyHidden>
+                  </Button>
+                </div>
+              )}
+            </Stack>
+          </Fieldset>
+        );
+      })}
+      <div>
+        <Button
+          variant="light"
+          onClick={() =>
+            context.onAdd(
+              context.prefix,
+              group.linkId,
+              instancePrefix(context.prefix, group.linkId, count).slice(0, -1),
+            )
+          }
+          data-testid={`add-${keyOf(group, context)}`}
+        >
+          {t('questionnaire.addInstance')}
+          <VisuallyHidden>: {text}</VisuallyHidden>
+        </Button>
+      </div>
+    </Stack>
   );
 }

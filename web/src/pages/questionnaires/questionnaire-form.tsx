@@ -11,19 +11,22 @@ import { FormAlert, InfoNotice, SuccessNotice } from '../../components/notices.t
 import { errorMessage } from '../../form-errors.ts';
 import { OtherResult } from '../risk/other-results.tsx';
 import { AnswerList, pageTitle } from './answer-list.tsx';
-import { type FieldContext, ItemView } from './question-field.tsx';
+import { type FieldContext, GroupInstances, ItemView } from './question-field.tsx';
 import {
   type Answer,
   type Answers,
+  addInstance,
   copyrightOf,
   descriptionOf,
   evaluate,
   fieldErrorsOf,
   formatsFor,
   isPageShown,
+  issueKey,
   pageIssues,
   pagesOf,
   type ResponseIssue,
+  removeInstance,
   startingAnswers,
   validateResponse,
 } from './questionnaire-model.ts';
@@ -121,32 +124,61 @@ export function QuestionnaireForm({ questionnaire, mode, record, draft }: Questi
     window.scrollTo(0, 0);
   };
 
-  const change = (linkId: string, given: Answer[]) => {
-    setAnswers((before) => ({ ...before, [linkId]: given }));
-    if (errors[linkId] === undefined) return;
-    const rest = { ...errors, [linkId]: undefined };
+  /** Errors without the messages of these keys; with none left, the alert that pointed at them goes too. */
+  const clearErrors = (gone: (key: string) => boolean) => {
+    if (!Object.keys(errors).some(gone)) return;
+    const rest = Object.fromEntries(Object.entries(errors).filter(([key]) => !gone(key)));
     setErrors(rest);
-    // The last message answered: the alert that pointed at the messages goes too.
     if (Object.values(rest).every((message) => message === undefined)) setFormError(null);
   };
 
+  const change = (key: string, given: Answer[]) => {
+    setAnswers((before) => ({ ...before, [key]: given }));
+    clearErrors((errorKey) => errorKey === key);
+  };
+
+  /** Another instance of a repeating group; its first question gets the focus. */
+  const addAnother = (prefix: string, linkId: string, focusKey: string) => {
+    setAnswers((before) => addInstance(before, prefix, linkId));
+    focusQuestion(focusKey);
+  };
+
+  /** One instance fewer: the messages of the group's instances go (they would point at the wrong one). */
+  const remove = (prefix: string, linkId: string, index: number) => {
+    setAnswers((before) => removeInstance(before, prefix, linkId, index));
+    clearErrors((key) => key.startsWith(`${prefix}${linkId}[`));
+  };
+
   /** Shows issues next to their questions, on the first page that has one. */
-  const showIssues = (issues: readonly { linkId?: string | undefined; code: string | undefined }[]) => {
-    const pageIndex = shown.findIndex((page) =>
-      issues.some((issue) => issue.linkId && page.linkIds.has(issue.linkId)),
-    );
-    const first = issues.find((issue) => issue.linkId)?.linkId;
+  const showIssues = (
+    issues: readonly { linkId: string; pointer?: string | undefined; code: string | undefined }[],
+  ) => {
+    const keyed = issues.map((issue) => ({ ...issue, key: issueKey(questionnaire, evaluation, issue) }));
+    const pageIndex = shown.findIndex((page) => keyed.some((issue) => page.linkIds.has(issue.linkId)));
+    const first = keyed[0]?.key;
     if (pageIndex !== -1 && pageIndex !== step) goTo(pageIndex, first);
     else if (first) focusQuestion(first);
-    setErrors(fieldErrorsOf(questionnaire, issues, t, formats));
+    setErrors(fieldErrorsOf(questionnaire, keyed, t, formats));
     setFormError(t('questionnaire.checkFields'));
   };
 
   /** A failed save or submit: answers the server refused go next to their questions. */
   const showProblem = (error: unknown) => {
-    const refused = isApiError(error) ? error.errors.filter((fieldError) => fieldError.linkId) : [];
+    const refused = isApiError(error)
+      ? error.errors.flatMap((fieldError) =>
+          fieldError.linkId
+            ? [
+                {
+                  linkId: fieldError.linkId,
+                  pointer: fieldError.pointer.replace(/^#/, ''),
+                  code: fieldError.issue,
+                },
+              ]
+            : [],
+        )
+      : [];
     if (refused.length > 0) {
-      showIssues(refused.map((fieldError) => ({ linkId: fieldError.linkId, code: fieldError.issue })));
+      showIssues(refused);
     } else {
       setFormError(errorMessage(error, t));
     }
@@ -157,7 +189,7 @@ export function QuestionnaireForm({ questionnaire, mode, record, draft }: Questi
     if (!current) return true;
     const issues: ResponseIssue[] = pageIssues(questionnaire, evaluation.items, current, checkMode);
     if (issues.length === 0) return true;
-    showIssues(issues.map((issue) => ({ linkId: issue.linkId, code: issue.code })));
+    showIssues(issues);
     return false;
   };
 
@@ -228,7 +260,7 @@ export function QuestionnaireForm({ questionnaire, mode, record, draft }: Questi
     // Everything, not only one page: a changed answer may have opened a question on another page.
     const issues = validateResponse(questionnaire, { item: evaluation.items }, { mode: 'submit' });
     if (issues.length > 0) {
-      showIssues(issues.map((issue) => ({ linkId: issue.linkId, code: issue.code })));
+      showIssues(issues);
       return;
     }
     submit.mutate(record.id);
@@ -261,6 +293,9 @@ export function QuestionnaireForm({ questionnaire, mode, record, draft }: Questi
     enabled: evaluation.enabled,
     errors,
     onChange: change,
+    onAdd: addAnother,
+    onRemove: remove,
+    prefix: '',
     locale,
     formats,
   };
@@ -292,9 +327,11 @@ export function QuestionnaireForm({ questionnaire, mode, record, draft }: Questi
               {errors[current.group?.linkId ?? '']}
             </Text>
           )}
-          {current.items.map((item) => (
-            <ItemView key={item.linkId} item={item} context={context} />
-          ))}
+          {current.group?.repeats ? (
+            <GroupInstances group={current.group} context={context} />
+          ) : (
+            current.items.map((item) => <ItemView key={item.linkId} item={item} context={context} />)
+          )}
           <FormAlert message={formError} />
           <Group justify="space-between" gap="sm">
             {step > 0 ? (

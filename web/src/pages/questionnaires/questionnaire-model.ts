@@ -33,22 +33,93 @@ export { itemText, type Locale, type ResponseIssue, validateResponse };
 
 export type Answer = QuestionnaireResponseItemAnswer;
 
-/** The form's state: the answers given so far, per question (linkId). */
+/**
+ * The form's state: the answers given so far, per question. A question is keyed by its linkId; inside an
+ * instance of a repeating group, by the instance's path first ('medicines[1]/dose'). An instance's own path
+ * ('medicines[1]', no answers) marks that it exists, so an instance just added still shows while empty.
+ */
 export type Answers = Readonly<Record<string, readonly Answer[]>>;
 
-/** An answer without the questions nested below it (the form keeps those under their own linkId). */
+/** Where a question's answers are kept: its linkId after the instance path it sits in ('' outside any). */
+export const answerPath = (prefix: string, linkId: string): string => `${prefix}${linkId}`;
+
+/** The path that the questions of one instance of a repeating group start with: 'medicines[1]/'. */
+export const instancePrefix = (prefix: string, linkId: string, index: number): string =>
+  `${prefix}${linkId}[${index}]/`;
+
+/** The index of the instance a key belongs to, for keys below `${prefix}${linkId}[`; else undefined. */
+function instanceIndexOf(key: string, start: string): { index: number; rest: string } | undefined {
+  if (!key.startsWith(start)) return undefined;
+  const close = key.indexOf(']', start.length);
+  const index = Number(key.slice(start.length, close));
+  return close === -1 || !Number.isInteger(index) ? undefined : { index, rest: key.slice(close + 1) };
+}
+
+/** How many instances of a repeating group the form holds: always at least one. */
+export function instanceCount(answers: Answers, prefix: string, linkId: string): number {
+  const start = `${prefix}${linkId}[`;
+  let count = 1;
+  for (const key of Object.keys(answers)) {
+    const found = instanceIndexOf(key, start);
+    if (found) count = Math.max(count, found.index + 1);
+  }
+  return count;
+}
+
+/** The answers with one more (empty) instance of a repeating group. */
+export const addInstance = (answers: Answers, prefix: string, linkId: string): Answers => ({
+  ...answers,
+  [instancePrefix(prefix, linkId, instanceCount(answers, prefix, linkId)).slice(0, -1)]: [],
+});
+
+/** The answers without one instance of a repeating group; the instances after it move up one place. */
+export function removeInstance(answers: Answers, prefix: string, linkId: string, index: number): Answers {
+  const start = `${prefix}${linkId}[`;
+  const next: Record<string, readonly Answer[]> = {};
+  for (const [key, given] of Object.entries(answers)) {
+    const found = instanceIndexOf(key, start);
+    if (!found || found.index < index) next[key] = given;
+    else if (found.index > index) next[`${start}${found.index - 1}]${found.rest}`] = given;
+  }
+  return next;
+}
+
+/** An answer without the questions nested below it (the form keeps those under their own key). */
 const valueOnly = ({ item: _nested, ...answer }: Answer): Answer => answer;
 
-/** The answers held in response items (a draft, a stored response), per linkId of this questionnaire. */
+/** The answers held in response items (a draft, a stored response), keyed as the form keeps them. */
 export function answersOf(
   questionnaire: Questionnaire,
   items: readonly QuestionnaireResponseItem[] | undefined,
 ): Answers {
-  const known = new Set(flattenItems(questionnaire.item).map((item) => item.linkId));
   const answers: Record<string, Answer[]> = {};
-  for (const [linkId, given] of answersByLinkId({ item: [...(items ?? [])] })) {
-    if (known.has(linkId) && given.length > 0) answers[linkId] = given.map(valueOnly);
-  }
+  const collect = (
+    questions: readonly QuestionnaireItem[] | undefined,
+    given: readonly QuestionnaireResponseItem[],
+    prefix: string,
+  ) => {
+    for (const item of questions ?? []) {
+      const matches = given.filter((responseItem) => responseItem.linkId === item.linkId);
+      if (item.type === 'group' && item.repeats) {
+        // One response item per instance, as FHIR R4 has it.
+        matches.forEach((match, index) => {
+          const inner = instancePrefix(prefix, item.linkId, index);
+          answers[inner.slice(0, -1)] = [];
+          collect(item.item, match.item ?? [], inner);
+        });
+        continue;
+      }
+      for (const match of matches) {
+        const values = match.answer ?? [];
+        const key = answerPath(prefix, item.linkId);
+        if (item.type !== 'group' && values.length > 0) {
+          answers[key] = [...(answers[key] ?? []), ...values.map(valueOnly)];
+        }
+        collect(item.item, [...(match.item ?? []), ...values.flatMap((answer) => answer.item ?? [])], prefix);
+      }
+    }
+  };
+  collect(questionnaire.item, items ?? [], '');
   return answers;
 }
 
@@ -65,34 +136,77 @@ interface BuildOptions {
   calculated?: boolean;
 }
 
+/** A response item as built from the form: its questionnaire item, its key and the prefix of what is below. */
+interface Place {
+  item: QuestionnaireItem;
+  key: string;
+  inner: string;
+}
+
 /**
  * The answers as QuestionnaireResponse.item, nested as the questionnaire's groups; questions below a question
- * go under its (first) answer, as FHIR R4 has it. Unanswered questions and empty groups are left out.
+ * go under its (first) answer, and a repeating group gives one item per instance, as FHIR R4 has it.
+ * Unanswered questions and empty groups are left out. `places` gets each item's JSON pointer.
  */
 function toResponseItems(
   questionnaire: Questionnaire,
   answers: Answers,
   options: BuildOptions = {},
+  places = new Map<string, Place>(),
 ): QuestionnaireResponseItem[] {
-  const build = (items: QuestionnaireItem[] | undefined): QuestionnaireResponseItem[] =>
-    (items ?? []).flatMap((item): QuestionnaireResponseItem[] => {
-      if (item.type === 'display') return [];
-      if (options.enabled && !options.enabled.has(item.linkId)) return [];
-      const children = build(item.item);
-      if (item.type === 'group') return children.length > 0 ? [{ linkId: item.linkId, item: children }] : [];
-      if (!options.calculated && isCalculated(item)) return [];
-      const given = answers[item.linkId] ?? [];
-      if (given.length === 0) return [];
-      return [
-        {
-          linkId: item.linkId,
-          answer: given.map((answer, index) =>
-            index === 0 && children.length > 0 ? { ...answer, item: children } : { ...answer },
-          ),
-        },
-      ];
-    });
-  return build(questionnaire.item);
+  const build = (
+    items: QuestionnaireItem[] | undefined,
+    prefix: string,
+    pointer: string,
+  ): QuestionnaireResponseItem[] => {
+    const built: QuestionnaireResponseItem[] = [];
+    for (const item of items ?? []) {
+      if (item.type === 'display') continue;
+      if (options.enabled && !options.enabled.has(item.linkId)) continue;
+      const at = `${pointer}/item/${built.length}`;
+      if (item.type === 'group') {
+        const count = item.repeats ? instanceCount(answers, prefix, item.linkId) : 1;
+        for (let index = 0; index < count; index++) {
+          const inner = item.repeats ? instancePrefix(prefix, item.linkId, index) : prefix;
+          const here = `${pointer}/item/${built.length}`;
+          const children = build(item.item, inner, here);
+          if (children.length === 0) continue;
+          const key = item.repeats ? inner.slice(0, -1) : answerPath(prefix, item.linkId);
+          places.set(here, { item, key, inner });
+          built.push({ linkId: item.linkId, item: children });
+        }
+        continue;
+      }
+      if (!options.calculated && isCalculated(item)) continue;
+      const given = answers[answerPath(prefix, item.linkId)] ?? [];
+      if (given.length === 0) continue;
+      const children = build(item.item, prefix, `${at}/answer/0`);
+      places.set(at, { item, key: answerPath(prefix, item.linkId), inner: prefix });
+      built.push({
+        linkId: item.linkId,
+        answer: given.map((answer, index) =>
+          index === 0 && children.length > 0 ? { ...answer, item: children } : { ...answer },
+        ),
+      });
+    }
+    return built;
+  };
+  return build(questionnaire.item, '', '');
+}
+
+/** The key of a linkId among these items and below, taking the first instance of repeating groups. */
+function keyWithin(
+  items: readonly QuestionnaireItem[] | undefined,
+  linkId: string,
+  prefix: string,
+): string | undefined {
+  for (const item of items ?? []) {
+    if (item.linkId === linkId) return answerPath(prefix, linkId);
+    const inner = item.type === 'group' && item.repeats ? instancePrefix(prefix, item.linkId, 0) : prefix;
+    const found = keyWithin(item.item, linkId, inner);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const asResponse = (item: QuestionnaireResponseItem[]): QuestionnaireResponse => ({
@@ -102,13 +216,15 @@ const asResponse = (item: QuestionnaireResponseItem[]): QuestionnaireResponse =>
 });
 
 /** What the form shows and sends for the answers given so far. */
-interface Evaluation {
+export interface Evaluation {
   /** The linkIds of the items that apply (enableWhen), now. */
   enabled: Set<string>;
-  /** The answers of calculated items (BMI), as the engine works them out now. */
+  /** The answers of calculated items (BMI), as the engine works them out now, per linkId. */
   calculated: Answers;
   /** What is saved and submitted: the enabled answers; calculated items are left to the server. */
   items: QuestionnaireResponseItem[];
+  /** Each item of `items` by its JSON pointer. */
+  places: ReadonlyMap<string, Place>;
 }
 
 export function evaluate(questionnaire: Questionnaire, answers: Answers): Evaluation {
@@ -122,7 +238,28 @@ export function evaluate(questionnaire: Questionnaire, answers: Answers): Evalua
       calculated[item.linkId] = (worked.get(item.linkId) ?? []).map(valueOnly);
     }
   }
-  return { enabled, calculated, items: toResponseItems(questionnaire, answers, { enabled }) };
+  const places = new Map<string, Place>();
+  const items = toResponseItems(questionnaire, answers, { enabled }, places);
+  return { enabled, calculated, items, places };
+}
+
+/**
+ * The key of the question (or group instance) an issue is about, found through its JSON pointer into the
+ * items sent: so a problem in the second medicine shows at the second medicine.
+ */
+export function issueKey(
+  questionnaire: Questionnaire,
+  evaluation: Evaluation,
+  issue: { linkId: string; pointer?: string | undefined },
+): string {
+  const segments = (issue.pointer ?? '').split('/');
+  for (let length = segments.length; length > 1; length--) {
+    const place = evaluation.places.get(segments.slice(0, length).join('/'));
+    if (!place) continue;
+    if (place.item.linkId === issue.linkId) return place.key;
+    return keyWithin(place.item.item, issue.linkId, place.inner) ?? issue.linkId;
+  }
+  return keyWithin(questionnaire.item, issue.linkId, '') ?? issue.linkId;
 }
 
 /** One page of the form: a top-level group, or a run of top-level questions outside any group. */
@@ -388,18 +525,25 @@ function issueMessage(
   }
 }
 
-/** The first message per question for a list of issues. */
+/** An issue with a question, or with one instance of a repeating group: its linkId and its key in the form. */
+export interface FieldIssue {
+  linkId: string;
+  key: string;
+  code: string | undefined;
+}
+
+/** The first message per question (key) for a list of issues. */
 export function fieldErrorsOf(
   questionnaire: Questionnaire,
-  issues: readonly { linkId?: string | undefined; code: string | undefined }[],
+  issues: readonly FieldIssue[],
   t: TFunction,
   formats: Formats,
 ): Record<string, string> {
   const items = new Map(flattenItems(questionnaire.item).map((item) => [item.linkId, item]));
   const errors: Record<string, string> = {};
   for (const issue of issues) {
-    if (!issue.linkId || errors[issue.linkId] !== undefined) continue;
-    errors[issue.linkId] = issueMessage(t, issue.code, items.get(issue.linkId), formats);
+    if (errors[issue.key] !== undefined) continue;
+    errors[issue.key] = issueMessage(t, issue.code, items.get(issue.linkId), formats);
   }
   return errors;
 }

@@ -11,21 +11,27 @@ import {
   Text,
   VisuallyHidden,
 } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
+import { api } from '../../api.ts';
 import type { Score } from '../../api-types.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { InfoNotice, Loading, QueryError, SuccessNotice } from '../../components/notices.tsx';
+import { FormAlert, InfoNotice, Loading, QueryError, SuccessNotice } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { Section } from '../../components/section.tsx';
+import { errorMessage } from '../../form-errors.ts';
 import { useDates } from '../consent/consent-queries.ts';
 import { useMyProfile } from '../profile/profile-queries.ts';
 import { formatsFor } from '../questionnaires/questionnaire-model.ts';
 import {
   isConsentRequired,
+  questionnairesKey,
   scoreFhirUrl,
+  scoresKey,
   useLocale,
+  useMyResponses,
   useMyScores,
   useMyTasks,
 } from '../questionnaires/questionnaire-queries.ts';
@@ -249,6 +255,50 @@ function useFindriscLink(): string {
 const isSubmittedState = (state: unknown): boolean =>
   typeof state === 'object' && state !== null && 'submitted' in state && state.submitted === true;
 
+/**
+ * The latest diabetes test, when it was sent while personal insights were off and so has no result yet: now
+ * that they are on, the participant can have it worked out (POST /me/responses/{id}/score).
+ */
+function UnscoredTest({ scores }: { scores: Score[] }) {
+  const { t } = useTranslation();
+  const dates = useDates();
+  const queryClient = useQueryClient();
+  const responses = useMyResponses();
+  const latest = responses.data?.find(
+    (entry) => entry.questionnaire.scoring === 'findrisc' && entry.response.status === 'completed',
+  )?.response;
+  const score = useMutation({
+    mutationFn: (responseId: string) =>
+      api.post<Score>(`/me/responses/${encodeURIComponent(responseId)}/score`, {}),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: scoresKey });
+      void queryClient.invalidateQueries({ queryKey: questionnairesKey });
+    },
+  });
+  if (!latest || scores.some((entry) => entry.model === 'findrisc' && entry.responseId === latest.id)) {
+    return null;
+  }
+  return (
+    <div data-testid="risk-unscored">
+      <InfoNotice title={t('risk.unscored.title')}>
+        <Stack gap="sm" align="flex-start">
+          <Text>
+            {t('risk.unscored.text', { date: dates.dateTime(latest.authoredAt ?? latest.updatedAt) })}
+          </Text>
+          <Button
+            onClick={() => score.mutate(latest.id)}
+            loading={score.isPending}
+            data-testid="risk-unscored-show"
+          >
+            {t('risk.unscored.action')}
+          </Button>
+          <FormAlert message={score.isError ? errorMessage(score.error, t) : null} />
+        </Stack>
+      </InfoNotice>
+    </div>
+  );
+}
+
 function Report({ scores }: { scores: Score[] }) {
   const { t } = useTranslation();
   const location = useLocation();
@@ -258,6 +308,7 @@ function Report({ scores }: { scores: Score[] }) {
   if (!latest) {
     return (
       <>
+        <UnscoredTest scores={scores} />
         <InfoNotice title={t('risk.none.title')}>{t('risk.none.text')}</InfoNotice>
         <div>
           <Button component={Link} to={testLink} size="md" data-testid="risk-start">
@@ -271,6 +322,7 @@ function Report({ scores }: { scores: Score[] }) {
   return (
     <>
       {isSubmittedState(location.state) && <SuccessNotice>{t('risk.submitted')}</SuccessNotice>}
+      <UnscoredTest scores={scores} />
       <Group className="no-print" gap="sm">
         <Button onClick={() => window.print()} variant="default" data-testid="risk-print">
           {t('risk.print')}
