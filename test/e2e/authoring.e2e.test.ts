@@ -1,72 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { totpCode } from '../app.ts';
 import { expectAccessible, fetchIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import { signedInMember, staffMember } from './people.ts';
 
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform?.stop());
-
-const PASSWORD = 'goede vragen stellen';
-
-/** Staff made by create-user: set the password, sign in, and set up two factors as staff must. */
-async function staffMember(page: Page, role: 'researcher', name: string): Promise<void> {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: [role],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await setPasswordAndSignIn(page, setPasswordUrl, email);
-  await page.getByRole('heading', { name: 'Stel eerst inloggen met twee stappen in' }).waitFor();
-  await page.getByRole('link', { name: 'Nu instellen' }).click();
-  await page.getByTestId('mfa-setup-start').click();
-  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
-  await page.getByTestId('mfa-setup-code').fill(totpCode(secret));
-  await page.getByRole('button', { name: 'Code controleren en aanzetten' }).click();
-  await page.getByTestId('recovery-codes-saved').click();
-}
-
-/** A member of the Citizen Lab made the way support makes one: create-user, joined, then signing in. */
-async function joinedCitizen(page: Page, name: string): Promise<void> {
-  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl, accountId } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: ['citizen'],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await platform.app.participants.join(
-    { accountId, roles: ['citizen'], mfaVerified: false },
-    {
-      birthYear: 1981,
-      birthMonth: 4,
-      sexAtBirth: 'female',
-      postcode4: '7411',
-      contactPreference: 'email',
-      consents: [],
-    },
-  );
-  await setPasswordAndSignIn(page, setPasswordUrl, email);
-  await page.getByTestId('sign-out').waitFor();
-}
-
-async function setPasswordAndSignIn(page: Page, setPasswordUrl: string, email: string): Promise<void> {
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-}
 
 const HEADER =
   '"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",' +
@@ -123,7 +64,7 @@ const progress = (page: Page) => page.getByTestId('questionnaire-progress').inne
 it('a researcher imports a REDCap data dictionary, tries the draft out page by page, puts it in use every six months, and a participant finds it in her list', async () => {
   const researcher = await platform.person();
   const page = researcher.page;
-  await staffMember(page, 'researcher', 'Rik Onderzoeker');
+  await staffMember(platform, page, 'researcher', 'Rik Onderzoeker');
 
   // From the card on the home page to the questionnaires: the library's instruments are there, in use.
   await page.goto('/');
@@ -244,7 +185,11 @@ it('a researcher imports a REDCap data dictionary, tries the draft out page by p
 
   // A participant finds it among her questionnaires.
   const citizen = await platform.person();
-  await joinedCitizen(citizen.page, 'Anouk');
+  await signedInMember(platform, citizen.page, 'Anouk', {
+    birthYear: 1981,
+    birthMonth: 4,
+    postcode4: '7411',
+  });
   await citizen.page.goto('/questionnaires');
   const task = citizen.page.getByTestId('task-bewegen-roken');
   await task.getByRole('heading', { name: 'Bewegen en roken' }).waitFor();
@@ -258,7 +203,7 @@ it('a researcher imports a REDCap data dictionary, tries the draft out page by p
 
 it('a FHIR Questionnaire with an unknown item type is refused with the JSON pointer of the problem', async () => {
   const { context, page } = await platform.person();
-  await staffMember(page, 'researcher', 'Rosa Onderzoeker');
+  await staffMember(platform, page, 'researcher', 'Rosa Onderzoeker');
   await page.goto('/author/questionnaires');
   await page.getByRole('heading', { level: 1, name: 'Vragenlijsten beheren' }).waitFor();
   const text = page.getByLabel('FHIR Questionnaire (JSON)', { exact: true });
@@ -314,7 +259,7 @@ const MEDICINES = {
 
 it('a researcher imports a questionnaire with a repeating group and puts it in use; a participant adds two medicines, reviews both and sends them, and sees both in her answers', async () => {
   const researcher = await platform.person();
-  await staffMember(researcher.page, 'researcher', 'Ruud Onderzoeker');
+  await staffMember(platform, researcher.page, 'researcher', 'Ruud Onderzoeker');
   // The researcher's card on the home page says what can be done today, and leads there.
   await researcher.page.goto('/');
   await researcher.page.getByTestId('home-researcher-authoring').click();
@@ -339,7 +284,7 @@ it('a researcher imports a questionnaire with a repeating group and puts it in u
   await researcher.context.close();
 
   const { context, page } = await platform.person();
-  await joinedCitizen(page, 'Ineke');
+  await signedInMember(platform, page, 'Ineke', { birthYear: 1981, birthMonth: 4, postcode4: '7411' });
   await page.goto('/questionnaires');
   await page.getByTestId('task-medicijnen-open').click();
   await page.getByRole('heading', { level: 1, name: 'Mijn medicijnen' }).waitFor();

@@ -10,53 +10,13 @@ import {
   screenshot,
   startPlatform,
 } from './harness.ts';
+import { member, setPasswordAndSignIn } from './people.ts';
 
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform?.stop());
-
-const PASSWORD = 'mijn gegevens, mijn keuze';
-
-/**
- * A member of the Citizen Lab made the way support makes one: create-user, joined with a profile
- * (the joining screens have tests of their own), then the set-password link.
- */
-async function createCitizen(page: Page, name: string): Promise<string> {
-  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl, accountId } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: ['citizen'],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await platform.app.participants.join(
-    { accountId, roles: ['citizen'], mfaVerified: false },
-    {
-      birthYear: 1975,
-      birthMonth: 3,
-      sexAtBirth: 'female',
-      postcode4: '7411',
-      contactPreference: 'email',
-      consents: [],
-    },
-  );
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  return email;
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('sign-out').waitFor();
-}
 
 interface ConsentState {
   purposeKey: string;
@@ -125,8 +85,9 @@ it('a visitor reads the purposes before joining; as a citizen she grants, refuse
   await screenshot(page, 'consent-purposes-nl');
 
   // She joins (support made the account) and opens her consents from the card on the home page.
-  const email = await createCitizen(page, 'Fatima');
-  await signIn(page, email);
+  const { email, setPasswordUrl } = await member(platform, 'Fatima', { postcode4: '7411' });
+  await setPasswordAndSignIn(page, setPasswordUrl, email);
+  await page.getByTestId('sign-out').waitFor();
   await page.getByTestId('home-consent').click();
   await page.getByRole('heading', { level: 1, name: 'Mijn toestemmingen' }).waitFor();
   await page.getByTestId('consent-card-research').waitFor();
@@ -246,8 +207,9 @@ it('a visitor reads the purposes before joining; as a citizen she grants, refuse
 
 it('when a text changes, the dashboard says whether the earlier yes still counts and asks again; a version that changed meanwhile is read again first', async () => {
   const { context, page } = await platform.person();
-  const email = await createCitizen(page, 'Henk');
-  await signIn(page, email);
+  const { email, setPasswordUrl } = await member(platform, 'Henk', { postcode4: '7411' });
+  await setPasswordAndSignIn(page, setPasswordUrl, email);
+  await page.getByTestId('sign-out').waitFor();
   await page.goto('/consent');
   await choose(page, 'coach_sharing', 'granted');
   await page.getByTestId('consent-card-product_testing').waitFor();

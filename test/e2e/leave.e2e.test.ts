@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectAccessible, fetchIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import { setPasswordAndSignIn, signIn } from './people.ts';
 
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform?.stop());
-
-const PASSWORD = 'ik stop wanneer ik wil';
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-}
 
 it('a citizen joins, consents to insights and research but not to contact, changes a consent, downloads their data, and leaves with erasure', async () => {
   const { context, page } = await platform.person();
@@ -57,11 +48,7 @@ it('a citizen joins, consents to insights and research but not to contact, chang
       ],
     },
   );
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  await signIn(page, email);
+  await setPasswordAndSignIn(page, setPasswordUrl, email);
   await page.getByTestId('sign-out').waitFor();
 
   // She changes her mind about research.

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -9,49 +8,13 @@ import {
   screenshot,
   startPlatform,
 } from './harness.ts';
+import { signedInMember } from './people.ts';
 
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform?.stop());
-
-const PASSWORD = 'elke dag een stukje fietsen';
-
-/**
- * A member of the Citizen Lab made the way support makes one: create-user, joined with a profile and no
- * consents yet (the joining screens have tests of their own), then the set-password link and signing in.
- */
-async function joinedCitizen(page: Page, name: string): Promise<void> {
-  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl, accountId } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: ['citizen'],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await platform.app.participants.join(
-    { accountId, roles: ['citizen'], mfaVerified: false },
-    {
-      birthYear: 1966,
-      birthMonth: 9,
-      sexAtBirth: 'male',
-      postcode4: '7511',
-      contactPreference: 'email',
-      consents: [],
-    },
-  );
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-  await page.getByTestId('sign-out').waitFor();
-}
 
 /** The id of the element that has the keyboard focus. */
 const focusedId = (page: Page): Promise<string | null> =>
@@ -89,7 +52,7 @@ async function answerHealthPage(page: Page) {
 
 it('a participant fills in the diabetes test page by page, leaves midway and resumes, reviews and sends it, then explores her risk report and what-if, in Dutch and English', async () => {
   const { context, page } = await platform.person();
-  await joinedCitizen(page, 'Mehmet');
+  await signedInMember(platform, page, 'Mehmet', { birthYear: 1966, birthMonth: 9, sexAtBirth: 'male' });
 
   // Before consenting to personal insights, the report says why it shows nothing.
   await page.goto('/risk');
@@ -309,7 +272,7 @@ it('a participant fills in the diabetes test page by page, leaves midway and res
 
 it('a participant sends the diabetes test while her own results are off, turns them on, and has the result of that test worked out on her risk page', async () => {
   const { context, page } = await platform.person();
-  await joinedCitizen(page, 'Fenna');
+  await signedInMember(platform, page, 'Fenna', { birthYear: 1966, birthMonth: 9, sexAtBirth: 'male' });
 
   // The test, sent without consent to "my own results": answers are kept, no result is worked out.
   await page.goto('/questionnaires');

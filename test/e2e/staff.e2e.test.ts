@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { totpCode } from '../app.ts';
 import {
   documentLanguage,
   expectAccessible,
@@ -10,67 +9,13 @@ import {
   screenshot,
   startPlatform,
 } from './harness.ts';
+import { member, setPasswordAndSignIn, staffMember } from './people.ts';
 
 let platform: Platform;
 beforeAll(async () => {
   platform = await startPlatform();
 });
 afterAll(() => platform?.stop());
-
-const PASSWORD = 'zorgvuldig met gegevens';
-
-/** Sets the password from the create-user link and signs in with it. */
-async function setPasswordAndSignIn(page: Page, setPasswordUrl: string, email: string): Promise<void> {
-  await page.goto(setPasswordUrl);
-  await page.getByLabel('Nieuw wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
-  await page.getByText(/Uw nieuwe wachtwoord is opgeslagen/).waitFor();
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mailadres', { exact: true }).fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByTestId('sign-in-submit').click();
-}
-
-/** Staff made by create-user: set the password, sign in, and set up two factors as staff must. */
-async function staffMember(page: Page, role: 'data_steward' | 'programme_manager', name: string) {
-  const email = `${role}-${randomUUID().slice(0, 8)}@example.org`;
-  const { setPasswordUrl } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: [role],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await setPasswordAndSignIn(page, setPasswordUrl, email);
-  await page.getByRole('heading', { name: 'Stel eerst inloggen met twee stappen in' }).waitFor();
-  await page.getByRole('link', { name: 'Nu instellen' }).click();
-  await page.getByTestId('mfa-setup-start').click();
-  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
-  await page.getByTestId('mfa-setup-code').fill(totpCode(secret));
-  await page.getByRole('button', { name: 'Code controleren en aanzetten' }).click();
-  await page.getByTestId('recovery-codes-saved').click();
-}
-
-/** A member of the Citizen Lab, joined through the service with these choices; returns how to sign in. */
-async function member(
-  name: string,
-  profile: { birthYear: number; sexAtBirth: 'female' | 'male' },
-  consents: { purposeKey: string; decision: 'granted' | 'refused'; documentVersion: number }[] = [],
-) {
-  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.org`;
-  const { accountId, setPasswordUrl } = await platform.app.identity.admin.createUser({
-    email,
-    displayName: name,
-    roles: ['citizen'],
-    organisationId: null,
-    locale: 'nl',
-  });
-  await platform.app.participants.join(
-    { accountId, roles: ['citizen'], mfaVerified: false },
-    { ...profile, birthMonth: 6, postcode4: '7511', contactPreference: 'email', consents },
-  );
-  return { email, setPasswordUrl };
-}
 
 /** An element's computed opacity, as the browser has it now. */
 const opacity = (locator: Locator): Promise<string> =>
@@ -104,7 +49,7 @@ it('a data steward finds a member by e-mail, with a reason, and registers consen
   );
 
   const { context, page } = await platform.person();
-  await staffMember(page, 'data_steward', 'Daan Steward');
+  await staffMember(platform, page, 'data_steward', 'Daan Steward');
 
   await page.getByRole('navigation').getByRole('link', { name: 'Deelnemers helpen' }).click();
   await page.getByRole('heading', { level: 1, name: 'Deelnemers helpen' }).waitFor();
@@ -152,13 +97,16 @@ it('a data steward finds a member by e-mail, with a reason, and registers consen
 it('a data steward publishes a material change to a consent text; a member who said yes is asked to choose again', async () => {
   const research = (await platform.app.consent.catalogue()).find((d) => d.purposeKey === 'research');
   if (!research) throw new Error('the research purpose is missing');
-  const citizen = await member('Ineke', { birthYear: 1959, sexAtBirth: 'female' }, [
-    { purposeKey: 'research', decision: 'granted', documentVersion: research.version },
-  ]);
+  const citizen = await member(platform, 'Ineke', {
+    birthYear: 1959,
+    birthMonth: 6,
+    sexAtBirth: 'female',
+    consents: [{ purposeKey: 'research', decision: 'granted', documentVersion: research.version }],
+  });
   const next = research.version + 1;
 
   const { context, page } = await platform.person();
-  await staffMember(page, 'data_steward', 'Dirk Databeheer');
+  await staffMember(platform, page, 'data_steward', 'Dirk Databeheer');
   await page.getByRole('navigation').getByRole('link', { name: 'Toestemmingsteksten' }).click();
   await page.getByRole('heading', { level: 1, name: 'Toestemmingsteksten' }).waitFor();
   expect(await page.getByTestId('publish-in-force-research').innerText()).toMatch(
@@ -238,7 +186,11 @@ it('a programme manager sees the panel in numbers, with age groups and months in
   ];
   for (const [birthYear, count] of groups) {
     for (let index = 0; index < count; index++) {
-      await member(`Lid${birthYear}${index}`, { birthYear, sexAtBirth: index % 2 ? 'male' : 'female' });
+      await member(platform, `Lid${birthYear}${index}`, {
+        birthYear,
+        birthMonth: 6,
+        sexAtBirth: index % 2 ? 'male' : 'female',
+      });
     }
   }
   const monthIn = (locale: string) =>
@@ -247,7 +199,7 @@ it('a programme manager sees the panel in numbers, with age groups and months in
     );
 
   const { context, page } = await platform.person();
-  await staffMember(page, 'programme_manager', 'Paula Programma');
+  await staffMember(platform, page, 'programme_manager', 'Paula Programma');
   await page.getByRole('navigation').getByRole('link', { name: 'Panel in cijfers' }).click();
   await page.getByRole('heading', { level: 1, name: 'Panel in cijfers' }).waitFor();
   await page.getByRole('heading', { level: 2, name: 'Deelnemers per gemeente' }).waitFor();
