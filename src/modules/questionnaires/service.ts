@@ -221,6 +221,9 @@ export function createQuestionnaireService(deps: QuestionnaireDeps) {
   return {
     /** Loads a shipped instrument as its url's first, active version, unless that url exists already. */
     async installLibraryInstrument(json: unknown): Promise<QuestionnaireRecord | undefined> {
+      // Every start passes here: an instrument installed before is not parsed and checked again.
+      const url = (json as { url?: unknown } | null)?.url;
+      if (typeof url === 'string' && (await store.hasUrl(url))) return undefined;
       return addVersion(null, json, 'library', { activate: true });
     },
 
@@ -332,27 +335,26 @@ export function createQuestionnaireService(deps: QuestionnaireDeps) {
     /** The participant's questionnaires: new, continued from a draft, done, or due again. */
     async tasks(actor: Actor): Promise<QuestionnaireTask[]> {
       await requireMember(actor, 'questionnaire.read_responses');
-      const [active, last] = await Promise.all([
+      const [active, last, drafts] = await Promise.all([
         store.questionnaires({ status: 'active' }),
         store.lastCompleted(actor.accountId),
+        store.draftsOf(actor.accountId),
       ]);
       const now = clock();
-      return Promise.all(
-        active.map(async (record) => {
-          const draft = await store.draftOf(actor.accountId, record.url);
-          const lastCompletedAt = last.get(record.url) ?? null;
-          const dueAt =
-            lastCompletedAt && record.repeatMonths ? dueAgainAt(lastCompletedAt, record.repeatMonths) : null;
-          const state = draft ? 'draft' : !lastCompletedAt ? 'new' : dueAt && dueAt <= now ? 'due' : 'done';
-          return {
-            questionnaire: summary(record),
-            state,
-            lastCompletedAt,
-            draftSavedAt: draft?.updatedAt ?? null,
-            dueAt,
-          };
-        }),
-      );
+      return active.map((record) => {
+        const draft = drafts.get(record.url);
+        const lastCompletedAt = last.get(record.url) ?? null;
+        const dueAt =
+          lastCompletedAt && record.repeatMonths ? dueAgainAt(lastCompletedAt, record.repeatMonths) : null;
+        const state = draft ? 'draft' : !lastCompletedAt ? 'new' : dueAt && dueAt <= now ? 'due' : 'done';
+        return {
+          questionnaire: summary(record),
+          state,
+          lastCompletedAt,
+          draftSavedAt: draft?.updatedAt ?? null,
+          dueAt,
+        };
+      });
     },
 
     async draft(actor: Actor, questionnaireId: string) {

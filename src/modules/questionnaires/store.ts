@@ -243,6 +243,16 @@ export function createQuestionnaireStore(base: Db) {
       return row && toResponse(row);
     },
     /** Saves the participant's draft of an instrument, continuing the one there is. */
+    /** The participant's drafts, by questionnaire url (at most one each). */
+    async draftsOf(participantId: string): Promise<Map<string, ResponseRecord>> {
+      const rows = await db
+        .selectFrom('questionnaire_responses')
+        .selectAll()
+        .where('participant_id', '=', participantId)
+        .where('status', '=', 'in-progress')
+        .execute();
+      return new Map(rows.map((row) => [row.questionnaire_url, toResponse(row)]));
+    },
     async saveDraft(input: {
       participantId: string;
       newId: string;
