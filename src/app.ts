@@ -20,6 +20,20 @@ import {
   requireActor,
 } from './modules/identity/index.ts';
 import {
+  createInsightsEraser,
+  createInsightsExporter,
+  createInsightsFhirExporter,
+  createInsightsModule,
+  insightsRules,
+} from './modules/insights/index.ts';
+import {
+  createMeasurementEraser,
+  createMeasurementExporter,
+  createMeasurementsModule,
+  GLUCOSE_SUMMARY_QUEUE,
+  measurementRules,
+} from './modules/measurements/index.ts';
+import {
   createMembership,
   createParticipantCheck,
   createParticipantEraser,
@@ -96,6 +110,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
           ...participantRules,
           ...consentRules,
           ...questionnaireRules,
+          ...measurementRules,
+          ...insightsRules,
           ...auditRules,
           ...outboxRules,
         },
@@ -139,11 +155,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         identity.exportFor,
         createConsentExporter(database.db),
         createQuestionnaireExporter(database.db),
+        createMeasurementExporter(database),
+        createInsightsExporter(database.db),
         createAuditExporter(database.db),
       ],
       jobs,
       endSessions: identity.endSessions,
       erasers: [
+        createInsightsEraser(database.db),
+        createMeasurementEraser(database),
         createQuestionnaireEraser(database.db),
         createConsentEraser(database.db),
         createParticipantEraser(database.db),
@@ -154,7 +174,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         },
         identity.tombstone,
       ],
-      fhirExporters: [createQuestionnaireFhirExporter(database.db)],
+      fhirExporters: [createQuestionnaireFhirExporter(database.db), createInsightsFhirExporter(database.db)],
       consentBundle: async (actor) =>
         consentBundle(actor.accountId, await consent.service.state(actor, actor.accountId), config.publicUrl),
       requireActor,
@@ -175,6 +195,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const measurements = createMeasurementsModule({
+      database,
+      access,
+      isMember: membership.isMember,
+      timeZoneOf: membership.timeZone,
+      imported: async (participantId) => {
+        await jobs.send(GLUCOSE_SUMMARY_QUEUE, { participantId }, { key: participantId });
+      },
+      requireActor,
+      maxUploadBytes: config.maxUploadBytes,
+      allowInternalAddresses: config.nightscoutPrivateAddresses,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    const insights = createInsightsModule({
+      database,
+      access,
+      timeZoneOf: membership.timeZone,
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     for (const instrument of await libraryInstruments()) {
       await questionnaires.service.installLibraryInstrument(instrument);
     }
@@ -184,6 +224,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       await tasks.drain();
       return participants.service.erase(job.participantId);
     });
+    await jobs.work<{ participantId: string }>(GLUCOSE_SUMMARY_QUEUE, (job) =>
+      insights.service.recompute(job.participantId),
+    );
     await jobs.work(REMINDER_QUEUE, () => questionnaires.service.sendDueReminders());
     await jobs.schedule(REMINDER_QUEUE, '0 9 * * *');
 
@@ -192,6 +235,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await http.register(consent.routes);
     await http.register(participants.routes);
     await http.register(questionnaires.routes);
+    await http.register(measurements.routes);
+    await http.register(insights.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -206,6 +251,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       consent: consent.service,
       participants: participants.service,
       questionnaires: questionnaires.service,
+      measurements: measurements.service,
+      insights: insights.service,
       jobs,
       tasks,
       config,

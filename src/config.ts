@@ -102,6 +102,21 @@ export const settings = {
     .describe(
       'Counts below this number are withheld in every overview shown to anyone but the person themself (small-cell suppression).',
     ),
+  IMPORT_MAX_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(2048)
+    .describe(
+      'The largest file a participant may upload for import, in MB. Uploads are streamed to the temporary folder and read from there, so memory does not grow with the size; an Apple Health export can be gigabytes.',
+    ),
+  NIGHTSCOUT_PRIVATE_ADDRESSES: z
+    .enum(['refuse', 'allow'])
+    .default('refuse')
+    .describe(
+      'Whether participants may have the server pull a Nightscout site at a private-network or loopback address. Refused by default, so that nobody can make the server reach inside its own network; allow it only where the Nightscout sites live on that network.',
+    ),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -138,6 +153,10 @@ export interface Config {
   trustProxy: boolean;
   /** Counts below this are withheld in overviews (small-cell suppression). */
   smallCellMinimum: number;
+  /** The largest upload for import, in bytes. */
+  maxUploadBytes: number;
+  /** Nightscout pulls may reach private-network addresses. */
+  nightscoutPrivateAddresses: boolean;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -180,6 +199,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     trustProxy: env.TRUST_PROXY,
     smallCellMinimum: env.SMALL_CELL_MINIMUM,
+    maxUploadBytes: env.IMPORT_MAX_MB * 1024 * 1024,
+    nightscoutPrivateAddresses: env.NIGHTSCOUT_PRIVATE_ADDRESSES === 'allow',
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -1,11 +1,22 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { migrationSources } from './migrations.ts';
 import { ORGANISATION_TYPES } from './modules/identity/index.ts';
-import { ROLES, type Role } from './platform/access/index.ts';
+import {
+  GLUCOSE_REPORT_FORMATS,
+  type GlucoseReportFormat,
+  runGlucoseReport,
+} from './modules/measurements/glucose-report.ts';
+import { IMPORT_FORMATS, type ImportFormat } from './modules/measurements/index.ts';
+import { OPERATOR, ROLES, type Role } from './platform/access/index.ts';
 import { type ChainVerdict, createAudit } from './platform/audit/index.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
+import { DomainError } from './platform/errors/index.ts';
+import { DEFAULT_TIME_ZONE } from './science/glucose/local-time.ts';
 
 const program = new Command('topfit')
   .description('TOPFIT Citizen Lab and Health Innovation Hub platform')
@@ -83,6 +94,125 @@ program
       await database.close();
     }
   });
+
+program
+  .command('glucose-report')
+  .description(
+    'CGM metrics (International Consensus on Time in Range) per subject in a file, without a database',
+  )
+  .argument('<file>', 'LibreView or Dexcom Clarity CSV, a CSV with id,time,gl, or Nightscout entries JSON')
+  .addOption(
+    new Option('--format <format>', 'the file format').choices(GLUCOSE_REPORT_FORMATS).default('auto'),
+  )
+  .option('--tz <zone>', 'IANA time zone of the local times in the file', DEFAULT_TIME_ZONE)
+  .addOption(
+    new Option('--date-order <order>', 'LibreView: dates day first or month first').choices(['dmy', 'mdy']),
+  )
+  .option('--json', 'print a JSON array, one object per subject')
+  .action(
+    async (
+      file: string,
+      options: { format: GlucoseReportFormat; tz: string; dateOrder?: 'dmy' | 'mdy'; json?: boolean },
+    ) => {
+      const code = await runGlucoseReport(
+        file,
+        {
+          format: options.format,
+          timeZone: options.tz,
+          json: options.json === true,
+          ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+        },
+        { out: (text) => console.log(text), err: (text) => console.error(text) },
+      );
+      if (code !== 0) process.exit(code);
+    },
+  );
+
+program
+  .command('import')
+  .description(
+    'Import a file of measurements for a participant, as their own upload does: all or nothing, readings stored before are skipped',
+  )
+  .argument(
+    '<file>',
+    'LibreView, Dexcom Clarity, Nightscout, Apple Health (ZIP or export.xml), FHIR, Open mHealth, or id,time,gl CSV',
+  )
+  .requiredOption('--participant <id>', 'the participant (their account id)')
+  .addOption(
+    new Option('--format <format>', 'the file format').choices(['auto', ...IMPORT_FORMATS]).default('auto'),
+  )
+  .option(
+    '--tz <zone>',
+    "IANA time zone of local times written without an offset (default: the participant's own)",
+  )
+  .addOption(
+    new Option('--date-order <order>', 'LibreView: dates day first or month first').choices(['dmy', 'mdy']),
+  )
+  .option('--json', 'print the summary as JSON')
+  .action(
+    async (
+      file: string,
+      options: {
+        participant: string;
+        format: ImportFormat | 'auto';
+        tz?: string;
+        dateOrder?: 'dmy' | 'mdy';
+        json?: boolean;
+      },
+    ) => {
+      let size: number;
+      try {
+        size = (await stat(file)).size;
+      } catch {
+        console.error(`Cannot read ${file}.`);
+        process.exit(2);
+      }
+      const app = await buildApp(config(), { webRoot: null });
+      let exitCode = 0;
+      try {
+        const showProgress = process.stderr.isTTY && !options.json;
+        const summary = await app.measurements.importFile(
+          OPERATOR,
+          options.participant,
+          { name: path.basename(file), size, open: () => createReadStream(file) },
+          {
+            format: options.format,
+            ...(options.tz ? { timeZone: options.tz } : {}),
+            ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+            ...(showProgress
+              ? {
+                  onProgress: (bytes: number) =>
+                    process.stderr.write(
+                      `\rReading ${path.basename(file)}: ${Math.min(100, Math.floor((100 * bytes) / Math.max(1, size)))} %`,
+                    ),
+                }
+              : {}),
+          },
+        );
+        if (showProgress) process.stderr.write('\n');
+        if (options.json) console.log(JSON.stringify(summary, null, 2));
+        else {
+          console.log(`Imported ${summary.imported} of ${summary.rowsRead} lines read (${summary.format}).`);
+          console.log(
+            `Duplicates skipped: ${summary.duplicates}; not readings: ${summary.ignored}; rejected: ${summary.rejected}.`,
+          );
+          for (const rejection of summary.rejections.slice(0, 20))
+            console.log(`  line ${rejection.line}: ${rejection.reason}`);
+          if (summary.rejected > 20) console.log(`  … and ${summary.rejected - 20} more.`);
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        console.error(`Not imported: ${error.message}`);
+        for (const field of error.fields) {
+          console.error(`  ${field.pointer}${field.line ? ` (line ${field.line})` : ''}: ${field.detail}`);
+        }
+        exitCode = 1;
+      } finally {
+        await app.close();
+      }
+      if (exitCode !== 0) process.exit(exitCode);
+    },
+  );
 
 const admin = program.command('admin').description('Administration tasks');
 admin

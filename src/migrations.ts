@@ -1,5 +1,7 @@
 import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
+import { insightsMigrations } from './modules/insights/index.ts';
+import { measurementMigrations } from './modules/measurements/index.ts';
 import { participantsMigrations } from './modules/participants/index.ts';
 import { questionnaireMigrations } from './modules/questionnaires/index.ts';
 import { auditMigrations } from './platform/audit/index.ts';
@@ -14,4 +16,6 @@ export const migrationSources: MigrationSource[] = [
   participantsMigrations,
   consentMigrations,
   questionnaireMigrations,
+  measurementMigrations,
+  insightsMigrations,
 ];

@@ -113,6 +113,45 @@ export class TestClient {
     };
   }
 
+  /**
+   * A multipart/form-data upload, as a browser's form sends it: the fields first, then the file in `file`.
+   */
+  async upload<T = Record<string, unknown>>(
+    url: string,
+    file: { name: string; content: string | Uint8Array },
+    fields: Record<string, string> = {},
+  ): Promise<Answer<T>> {
+    if (!this.csrf) this.csrf = (await this.get('/api/v1/csrf')).body.token as string;
+    const boundary = `----topfit${randomUUID()}`;
+    const parts: (string | Uint8Array)[] = [];
+    for (const [name, value] of Object.entries(fields)) {
+      parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+    }
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      file.content,
+      `\r\n--${boundary}--\r\n`,
+    );
+    const response = await this.app.http.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.clientAddress,
+      headers: {
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        'x-csrf-token': this.csrf,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      payload: Buffer.concat(
+        parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))),
+      ),
+    });
+    return {
+      status: response.statusCode,
+      body: (response.body ? JSON.parse(response.body) : null) as T,
+      headers: response.headers,
+    };
+  }
+
   /** A request whose answer is not JSON (a download): the raw inject response, with this client's cookies. */
   async raw(method: 'GET', url: string) {
     return this.app.http.inject({

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -139,8 +139,75 @@ describe('the topfit command', () => {
     expect(broken.stderr).toContain(`BROKEN at entry ${brokenSeq}: its content does not match its hash`);
   });
 
+  it('import stores a participant’s file once, as the operator, audited; a non-member’s import is refused', async () => {
+    const participant = randomUUID();
+    const database = await open();
+    try {
+      await sql`
+        INSERT INTO participants (participant_id, birth_year, birth_month, sex_at_birth, postcode4, municipality_code)
+        VALUES (${participant}, 1970, 3, 'female', '7511', (SELECT cbs_code FROM postcode_areas WHERE pc4 = '7511'))`.execute(
+        database.db,
+      );
+    } finally {
+      await database.close();
+    }
+    const folder = await mkdtemp(path.join(tmpdir(), 'topfit-cli-import-'));
+    const file = path.join(folder, 'dexcom.csv');
+    const rows = Array.from(
+      { length: 24 },
+      (_, i) =>
+        `${i + 2},2026-03-10T${String(8 + Math.floor(i / 12)).padStart(2, '0')}:${String((i % 12) * 5).padStart(2, '0')}:00,EGV,,,,iPhone G6,${100 + i},,,,`,
+    );
+    await writeFile(
+      file,
+      [
+        'Index,Timestamp (YYYY-MM-DDThh:mm:ss),Event Type,Event Subtype,Patient Info,Device Info,Source Device ID,Glucose Value (mg/dL),Insulin Value (u),Carb Value (grams),Duration (hh:mm:ss),Glucose Rate Change (mg/dL/min)',
+        '1,,FirstName,,Joe,,,,,,,',
+        ...rows,
+      ].join('\n'),
+    );
+    try {
+      const first = await topfit('import', '--participant', participant, '--json', file);
+      expect(first.code, first.stderr).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({
+        format: 'dexcom',
+        imported: 24,
+        duplicates: 0,
+        ignored: 2,
+      });
+      const again = await topfit('import', '--participant', participant, file);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('Imported 0 of 26 lines read (dexcom).');
+      expect(again.stdout).toContain('Duplicates skipped: 24');
+      const stranger = await topfit('import', '--participant', randomUUID(), file);
+      expect(stranger.code).toBe(1);
+      expect(stranger.stderr).toMatch(/Not imported: Only members/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    const check = await open();
+    try {
+      const { rows: audited } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM audit_log
+        WHERE action = 'measurements.import' AND subject_participant_id = ${participant}
+          AND actor_account_id = '00000000-0000-0000-0000-000000000000' AND outcome = 'success'`.execute(
+        check.db,
+      );
+      expect(audited[0]?.n).toBe(2);
+    } finally {
+      await check.close();
+    }
+  });
+
   it('every command explains itself with --help', async () => {
-    for (const command of [['start'], ['migrate'], ['admin', 'create-user'], ['audit', 'verify']]) {
+    for (const command of [
+      ['start'],
+      ['migrate'],
+      ['admin', 'create-user'],
+      ['audit', 'verify'],
+      ['import'],
+      ['glucose-report'],
+    ]) {
       const result = await topfit(...command, '--help');
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout).toMatch(/^Usage: topfit /m);

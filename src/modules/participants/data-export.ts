@@ -67,12 +67,12 @@ export function buildDataExport(input: {
   };
   files['fhir-bundle.json'] = strToU8(`${JSON.stringify(bundle, null, 2)}\n`);
   lines.nl.push(
-    'fhir-bundle.json: uw gegevens in de internationale zorgstandaard FHIR R4 (Patient, Consent, QuestionnaireResponse en RiskAssessment), om aan een zorgverlener of een andere app te geven.',
+    'fhir-bundle.json: uw gegevens in de internationale zorgstandaard FHIR R4 (Patient, Consent, QuestionnaireResponse, RiskAssessment en Observation voor uw glucosesamenvattingen), om aan een zorgverlener of een andere app te geven.',
     '',
     'Niet in dit bestand: uw wachtwoord en de geheimen van inloggen met twee stappen. Die bewaren wij alleen versleuteld of als controlegetal, en niemand kan ze lezen.',
   );
   lines.en.push(
-    'fhir-bundle.json: your data in the international health standard FHIR R4 (Patient, Consent, QuestionnaireResponse and RiskAssessment), to give to a care professional or another app.',
+    'fhir-bundle.json: your data in the international health standard FHIR R4 (Patient, Consent, QuestionnaireResponse, RiskAssessment, and Observation for your glucose summaries), to give to a care professional or another app.',
     '',
     'Not in this file: your password and the secrets of two-step sign-in. We keep those only encrypted or as a check value, and nobody can read them.',
   );

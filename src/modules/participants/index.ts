@@ -25,8 +25,8 @@ export function createParticipantCheck(db: Db) {
 }
 
 /**
- * Membership facts for other modules: whether someone is a member now (joined and not left), and whether
- * they want e-mail from the Citizen Lab.
+ * Membership facts for other modules: whether someone is a member now (joined and not left), whether they
+ * want e-mail from the Citizen Lab, and their time zone.
  */
 export function createMembership(db: Db) {
   const store = createParticipantsStore(db);
@@ -34,6 +34,8 @@ export function createMembership(db: Db) {
     isMember: async (participantId: string) => (await store.activeMember(participantId)) !== undefined,
     wantsMail: async (participantId: string) =>
       (await store.activeMember(participantId))?.contact_preference === 'email',
+    /** The member's time zone (IANA), for local times in their files and reports; undefined for a non-member. */
+    timeZone: async (participantId: string) => (await store.activeMember(participantId))?.time_zone,
   };
 }
 

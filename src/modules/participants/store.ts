@@ -143,7 +143,7 @@ export function createParticipantsStore(base: Db) {
     async activeMember(participantId: string) {
       return db
         .selectFrom('participants')
-        .select(['participant_id', 'contact_preference'])
+        .select(['participant_id', 'contact_preference', 'time_zone'])
         .where('participant_id', '=', participantId)
         .where('left_at', 'is', null)
         .executeTakeFirst();

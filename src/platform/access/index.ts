@@ -10,4 +10,4 @@ export {
   type Purpose,
   type RelationResolver,
 } from './policy.ts';
-export { type Actor, isStaffRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
+export { type Actor, isStaffRole, OPERATOR, ROLES, type Role, STAFF_ROLES } from './roles.ts';

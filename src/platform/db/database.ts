@@ -1,9 +1,12 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /**
  * The query builder every store receives. Stores narrow it to their own tables with
@@ -27,9 +30,28 @@ export interface Database {
   readonly jobConnection:
     | { connectionString: string }
     | { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+  /**
+   * Runs `work` in one transaction on one connection, for bulk loads that a query builder cannot express:
+   * `COPY … FROM STDIN` on a server, and temporary tables that must live on the same connection. Committed
+   * when `work` resolves, rolled back when it throws. On PGlite it holds the one connection throughout.
+   */
+  bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   /** PGlite only: the data folder as a tarball, used to clone a migrated template in tests. */
   dump(): Promise<Blob>;
   close(): Promise<void>;
+}
+
+/** One connection inside a transaction, for bulk loads (see `Database.bulk`). */
+export interface BulkSession {
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
+  /**
+   * A server only: streams rows into `COPY … FROM STDIN` (text format, one row a line); resolves when the
+   * server has taken them all. Undefined on PGlite, which has no COPY from a client stream.
+   */
+  copyFrom?: (statement: string, lines: AsyncIterable<string>) => Promise<void>;
 }
 
 // int8 (bigint, count(*)) as JS numbers: counts and sequence numbers of this platform stay far below 2^53.
@@ -55,6 +77,26 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      async bulk(work) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work({
+            query: async (text, values) => {
+              const answer = await client.query(text, values);
+              return { rows: answer.rows, rowCount: answer.rowCount ?? 0 };
+            },
+            copyFrom: (statement, lines) => pipeline(Readable.from(lines), client.query(copyFrom(statement))),
+          });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
           throw error;
         } finally {
           client.release();
@@ -89,6 +131,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         await tx.exec(script);
       });
     },
+    bulk: (work) =>
+      db.connection().execute(() =>
+        pglite.transaction((tx) =>
+          work({
+            query: async (text, values) => {
+              const answer = await tx.query(text, values);
+              return { rows: answer.rows as never[], rowCount: answer.affectedRows ?? 0 };
+            },
+          }),
+        ),
+      ),
     async dump() {
       const file = await pglite.dumpDataDir('none');
       return file;

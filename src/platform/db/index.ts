@@ -1,2 +1,2 @@
-export { type Database, type DatabaseTarget, type Db, openDatabase } from './database.ts';
+export { type BulkSession, type Database, type DatabaseTarget, type Db, openDatabase } from './database.ts';
 export { type MigrationReport, type MigrationSource, migrate } from './migrate.ts';

@@ -19,6 +19,8 @@ export interface FieldError {
   /** For answers to a questionnaire: the question's linkId and the kind of problem. */
   linkId?: string;
   issue?: string;
+  /** For an imported file: the line (or record) the problem is on. */
+  line?: number;
 }
 
 const STATUS: Record<ErrorCode, number> = {

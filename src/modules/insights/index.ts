@@ -1,0 +1,68 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { FastifyRequest } from 'fastify';
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
+import { exportRows, type TableExport } from '../../platform/export/index.ts';
+import { createMeasurementReader } from '../measurements/index.ts';
+import { toCgmObservations } from './fhir.ts';
+import { insightsRoutes } from './routes.ts';
+import { createInsightsService } from './service.ts';
+import { createInsightsStore } from './store.ts';
+
+export { insightsRules } from './policy.ts';
+export type { InsightsService } from './service.ts';
+
+export const insightsMigrations = {
+  module: 'insights',
+  dir: new URL('./migrations/', import.meta.url),
+};
+
+/** The participant's glucose summaries for their GDPR export. */
+export function createInsightsExporter(db: Db) {
+  const store = createInsightsStore(db);
+  return async (participantId: string): Promise<TableExport[]> => [
+    {
+      table: 'glucose_summaries',
+      description: {
+        nl: 'Samenvattingen van uw glucosemetingen over 14 en 90 dagen (zoals tijd in gebied en gemiddelde), met het rekenmodel en de versie.',
+        en: 'Summaries of your glucose readings over 14 and 90 days (such as time in range and the mean), with the model and its version.',
+      },
+      rows: exportRows((await store.summariesOf(participantId)).map((summary) => ({ ...summary }))),
+    },
+  ];
+}
+
+/** The participant's glucose summaries as FHIR Observations (HL7 CGM IG), for their export's Bundle. */
+export function createInsightsFhirExporter(db: Db) {
+  const store = createInsightsStore(db);
+  return async (participantId: string): Promise<Resource[]> =>
+    (await store.summariesOf(participantId)).flatMap(toCgmObservations);
+}
+
+/** Erasure: deletes the participant's glucose summaries; reports the rows removed. */
+export function createInsightsEraser(db: Db) {
+  const store = createInsightsStore(db);
+  return (participantId: string) => store.erase(participantId);
+}
+
+/** Glucose reports (API and PDF), stored summaries and their FHIR form, and trends of steps and weight. */
+export function createInsightsModule(deps: {
+  database: Database;
+  access: AccessPolicy;
+  /** The participant's IANA time zone, if they are a member. */
+  timeZoneOf: (participantId: string) => Promise<string | undefined>;
+  requireActor: (request: FastifyRequest) => Actor;
+  clock?: () => Date;
+}) {
+  const insights = createInsightsService({
+    store: createInsightsStore(deps.database.db),
+    access: deps.access,
+    reader: createMeasurementReader(deps.database),
+    timeZoneOf: deps.timeZoneOf,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  return {
+    service: insights,
+    routes: insightsRoutes({ insights, requireActor: deps.requireActor }),
+  };
+}

@@ -1,0 +1,109 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../../platform/db/index.ts';
+import type { ReportMetrics, SummaryRecord } from './model.ts';
+
+type Tables = {
+  glucose_summaries: {
+    participant_id: string;
+    days: number;
+    id: string;
+    period_start: Date;
+    period_end: Date;
+    time_zone: string;
+    metrics: ReportMetrics;
+    model: string;
+    model_version: string;
+    computed_at: Date;
+  };
+};
+
+const toSummary = (row: Selectable<Tables['glucose_summaries']>): SummaryRecord => ({
+  participantId: row.participant_id,
+  id: row.id,
+  days: row.days,
+  periodStart: row.period_start,
+  periodEnd: row.period_end,
+  timeZone: row.time_zone,
+  metrics: row.metrics,
+  model: row.model,
+  modelVersion: row.model_version,
+  computedAt: row.computed_at,
+});
+
+// jsonb parameters go as JSON text, as the other stores send them, whichever driver is underneath.
+const json = (value: ReportMetrics) => JSON.stringify(value) as unknown as ReportMetrics;
+
+export function createInsightsStore(base: Db) {
+  const db = base.withTables<Tables>();
+
+  return {
+    /** The participant's summaries, shortest period first. */
+    async summariesOf(participantId: string): Promise<SummaryRecord[]> {
+      const rows = await db
+        .selectFrom('glucose_summaries')
+        .selectAll()
+        .where('participant_id', '=', participantId)
+        .orderBy('days')
+        .execute();
+      return rows.map(toSummary);
+    },
+
+    /**
+     * Makes these the participant's summaries: each replaces the one of its period length (a concurrent
+     * recomputation waits on the row and then replaces it in turn), and those of other lengths go.
+     */
+    async replace(participantId: string, summaries: SummaryRecord[]): Promise<void> {
+      await base.transaction().execute(async (trx) => {
+        const tx = trx.withTables<Tables>();
+        let stale = tx.deleteFrom('glucose_summaries').where('participant_id', '=', participantId);
+        if (summaries.length > 0)
+          stale = stale.where(
+            'days',
+            'not in',
+            summaries.map((s) => s.days),
+          );
+        await stale.execute();
+        if (summaries.length === 0) return;
+        await tx
+          .insertInto('glucose_summaries')
+          .values(
+            summaries.map((summary) => ({
+              participant_id: participantId,
+              days: summary.days,
+              id: summary.id,
+              period_start: summary.periodStart,
+              period_end: summary.periodEnd,
+              time_zone: summary.timeZone,
+              metrics: json(summary.metrics),
+              model: summary.model,
+              model_version: summary.modelVersion,
+              computed_at: summary.computedAt,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['participant_id', 'days']).doUpdateSet((eb) => ({
+              id: eb.ref('excluded.id'),
+              period_start: eb.ref('excluded.period_start'),
+              period_end: eb.ref('excluded.period_end'),
+              time_zone: eb.ref('excluded.time_zone'),
+              metrics: eb.ref('excluded.metrics'),
+              model: eb.ref('excluded.model'),
+              model_version: eb.ref('excluded.model_version'),
+              computed_at: eb.ref('excluded.computed_at'),
+            })),
+          )
+          .execute();
+      });
+    },
+
+    async erase(participantId: string) {
+      const result = await db
+        .deleteFrom('glucose_summaries')
+        .where('participant_id', '=', participantId)
+        .execute();
+      return [{ table: 'glucose_summaries', removed: Number(result[0]?.numDeletedRows ?? 0) }];
+    },
+  };
+}
+
+export type InsightsStore = ReturnType<typeof createInsightsStore>;

@@ -1,0 +1,469 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { toMmol } from '../../../science/glucose/units.ts';
+import { CODES, OBSERVATION_CODES } from '../codes.ts';
+import { appleHealthImporter } from './apple-health.ts';
+import { EARLIEST_TIME, MAX_AHEAD_MS, PLAUSIBLE_RANGE } from './json-stream.ts';
+import { ImportFileError, type ImportSource, type ParsedItem, type ParsedObservation } from './types.ts';
+
+const fixtureXml = readFileSync(new URL('./fixtures/apple-export.xml', import.meta.url));
+
+function sourceOf(content: string | Uint8Array, chunkSize = 65_536): ImportSource {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  return {
+    name: 'export.zip',
+    size: bytes.length,
+    async *open() {
+      for (let offset = 0; offset < bytes.length; offset += chunkSize)
+        yield bytes.subarray(offset, offset + chunkSize);
+    },
+  };
+}
+
+async function parse(source: ImportSource): Promise<ParsedItem[]> {
+  const items: ParsedItem[] = [];
+  for await (const item of appleHealthImporter.parse(source, { timeZone: 'Europe/Amsterdam' }))
+    items.push(item);
+  return items;
+}
+
+const observations = (items: ParsedItem[]): ParsedObservation[] =>
+  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
+const lineOf = (item: ParsedItem) => (item.kind === 'observation' ? item.observation.line : item.line);
+const byLine = (items: ParsedItem[]) => new Map(items.map((item) => [lineOf(item), item]));
+
+async function failure(promise: Promise<unknown>): Promise<ImportFileError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ImportFileError);
+  return error as ImportFileError;
+}
+
+function expectPlausible(item: ParsedItem): void {
+  if (item.kind !== 'observation') {
+    expect(item.line).toBeGreaterThan(0);
+    return;
+  }
+  const { code, time, endTime, value, source } = item.observation;
+  expect(OBSERVATION_CODES).toContain(code);
+  expect(time).toBeGreaterThanOrEqual(EARLIEST_TIME);
+  expect(time).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
+  if (endTime !== null) {
+    expect(endTime).toBeGreaterThanOrEqual(time);
+    expect(endTime - time).toBeLessThanOrEqual(25 * 3_600_000);
+    expect(endTime).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
+  }
+  const glucose = code === CODES.cgmGlucose || code === CODES.capillaryGlucose;
+  // Glucose written in mg/dL may go down to 18 mg/dL, a hair under 1 mmol/L.
+  expect(value).toBeGreaterThanOrEqual(glucose ? toMmol(18) : PLAUSIBLE_RANGE[code].min);
+  expect(value).toBeLessThanOrEqual(PLAUSIBLE_RANGE[code].max);
+  expect(source).toMatch(/^apple-health:(watch|iphone|cgm|other):[0-9a-f]{12}$/);
+}
+
+const WATCH_DEVICE =
+  '&lt;&lt;HKDevice: 0x283e08b40&gt;, name:Apple Watch, manufacturer:Apple Inc., model:Watch, hardware:Watch6,1&gt;';
+const PHONE_DEVICE =
+  '&lt;&lt;HKDevice: 0x283e0a110&gt;, name:iPhone, manufacturer:Apple Inc., model:iPhone, hardware:iPhone14,5&gt;';
+
+function record(fields: Record<string, string>): string {
+  const attributes = Object.entries(fields)
+    .map(([name, value]) => `${name}="${value}"`)
+    .join(' ');
+  return ` <Record ${attributes}/>`;
+}
+
+const steps = (sourceName: string, device: string, start: string, end: string, value: number) =>
+  record({
+    type: 'HKQuantityTypeIdentifierStepCount',
+    sourceName,
+    device,
+    unit: 'count',
+    startDate: `2026-03-01 ${start}:00 +0100`,
+    endDate: `2026-03-01 ${end}:00 +0100`,
+    value: String(value),
+  });
+
+const exportOf = (...records: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="nl_NL">\n <ExportDate value="2026-03-10 20:00:00 +0100"/>\n${records.join('\n')}\n</HealthData>\n`;
+
+describe('Apple Health export.xml', () => {
+  it('reads glucose, steps, heart rate, weight, height and waist in their canonical units', async () => {
+    const lines = byLine(await parse(sourceOf(fixtureXml)));
+    expect(lines.get(40)).toEqual({
+      kind: 'observation',
+      observation: {
+        code: CODES.cgmGlucose,
+        time: Date.UTC(2026, 2, 1, 7, 15),
+        endTime: null,
+        utcOffsetMinutes: 60,
+        timeZone: null,
+        value: toMmol(97),
+        originalValue: '97',
+        originalUnit: 'mg/dL',
+        source: expect.stringMatching(/^apple-health:cgm:[0-9a-f]{12}$/),
+        method: 'continuous',
+        flag: null,
+        line: 40,
+      },
+    });
+    expect(lines.get(42)).toMatchObject({
+      kind: 'observation',
+      observation: {
+        code: CODES.capillaryGlucose,
+        value: 5.4,
+        originalUnit: 'mmol<180.1558800000541>/L',
+        method: 'manual',
+      },
+    });
+    expect(lines.get(47)).toMatchObject({
+      kind: 'observation',
+      observation: {
+        code: CODES.steps,
+        time: Date.UTC(2026, 2, 1, 8, 0),
+        endTime: Date.UTC(2026, 2, 1, 8, 10),
+        value: 812,
+      },
+    });
+    expect(lines.get(51)).toMatchObject({
+      kind: 'observation',
+      observation: { code: CODES.heartRate, value: 104 },
+    });
+    const weight = lines.get(52);
+    expect(weight?.kind === 'observation' && weight.observation.value).toBeCloseTo(172.4 * 0.45359237, 10);
+    expect(lines.get(53)).toMatchObject({
+      kind: 'observation',
+      observation: { code: CODES.height, value: 171 },
+    });
+    const waist = lines.get(54);
+    expect(waist?.kind === 'observation' && waist.observation.value).toBeCloseTo(34.5 * 2.54, 10);
+  });
+
+  it('rejects a record with a value that is not a number, by its line', async () => {
+    const lines = byLine(await parse(sourceOf(fixtureXml)));
+    expect(lines.get(46)).toEqual({
+      kind: 'rejected',
+      line: 46,
+      reason: 'glucose value "abc" is not a number',
+    });
+  });
+
+  it('ignores <Me>, workouts, summaries, correlations and other record types, and yields no personal data', async () => {
+    const items = await parse(sourceOf(fixtureXml));
+    const lines = byLine(items);
+    expect(lines.get(39)).toEqual({ kind: 'ignored', line: 39 });
+    for (const line of [38, 55, 56, 59, 62]) expect(lines.get(line)).toEqual({ kind: 'ignored', line });
+    // The record inside the Correlation (line 57) is a copy of a top-level one: not read twice.
+    expect(lines.has(57)).toBe(false);
+    const everything = JSON.stringify(items);
+    for (const personal of ['1961-04-12', 'Female', 'APositive', 'Jan'])
+      expect(everything).not.toContain(personal);
+  });
+
+  it("keeps the Watch's steps where the iPhone counted the same walk, and the iPhone's elsewhere", async () => {
+    const lines = byLine(await parse(sourceOf(fixtureXml)));
+    expect(lines.get(49)).toEqual({ kind: 'ignored', line: 49 });
+    expect(lines.get(50)).toMatchObject({
+      kind: 'observation',
+      observation: { code: CODES.steps, value: 1020 },
+    });
+    expect(lines.get(47)).toMatchObject({ kind: 'observation', observation: { value: 812 } });
+  });
+
+  it('finds the overlap whatever order the sources come in', async () => {
+    const xml = exportOf(
+      steps('iPhone van Jan', PHONE_DEVICE, '09:00', '09:05', 400),
+      steps('iPhone van Jan', PHONE_DEVICE, '09:30', '09:40', 900),
+      steps('iPhone van Jan', PHONE_DEVICE, '12:00', '12:05', 300),
+      steps('Garmin Connect', '', '12:00', '12:05', 310),
+      steps('Apple Watch van Jan', WATCH_DEVICE, '09:35', '09:45', 950),
+      steps('Apple Watch van Jan', WATCH_DEVICE, '08:50', '09:01', 100),
+    );
+    const items = await parse(sourceOf(xml));
+    expect(observations(items).map(({ value, source }) => `${source.split(':')[1]} ${value}`)).toEqual([
+      'other 310',
+      'watch 950',
+      'watch 100',
+      'iphone 300',
+    ]);
+    expect(items.filter((item) => item.kind === 'ignored')).toHaveLength(3);
+  });
+
+  it('names sources without the names people give their devices, the same in every import', async () => {
+    const first = observations(await parse(sourceOf(fixtureXml)));
+    const second = observations(await parse(sourceOf(fixtureXml, 13)));
+    expect(second).toEqual(first);
+    const sources = new Set(first.map((observation) => observation.source));
+    expect([...sources].map((source) => source.split(':')[1]).sort()).toEqual([
+      'cgm',
+      'iphone',
+      'other',
+      'watch',
+    ]);
+    for (const source of sources) expect(source).not.toMatch(/jan|iphone van|withings|libre/i);
+  });
+
+  it('reads offsets west of Greenwich and rejects dates and units it cannot read', async () => {
+    const xml = exportOf(
+      record({
+        type: 'HKQuantityTypeIdentifierHeartRate',
+        sourceName: 'Polar',
+        unit: 'count/min',
+        startDate: '2026-03-01 22:30:00 -0500',
+        endDate: '2026-03-01 22:30:00 -0500',
+        value: '61',
+      }),
+      record({
+        type: 'HKQuantityTypeIdentifierHeartRate',
+        sourceName: 'Polar',
+        unit: 'count/min',
+        startDate: '2026-02-30 10:00:00 +0100',
+        endDate: '2026-02-30 10:00:00 +0100',
+        value: '61',
+      }),
+      record({
+        type: 'HKQuantityTypeIdentifierBodyMass',
+        sourceName: 'Withings',
+        unit: 'oz',
+        startDate: '2026-03-01 07:00:00 +0100',
+        endDate: '2026-03-01 07:00:00 +0100',
+        value: '2800',
+      }),
+      steps('Garmin Connect', '', '10:00', '09:00', 12),
+      record({
+        type: 'HKQuantityTypeIdentifierBloodGlucose',
+        sourceName: 'Dexcom G7',
+        unit: 'mg/dL',
+        startDate: '1999-12-31 23:00:00 +0000',
+        endDate: '1999-12-31 23:00:00 +0000',
+        value: '100',
+      }),
+    );
+    const items = await parse(sourceOf(xml));
+    expect(items[1]).toMatchObject({
+      kind: 'observation',
+      observation: { time: Date.UTC(2026, 2, 2, 3, 30), utcOffsetMinutes: -300, timeZone: null },
+    });
+    expect(items.slice(2).map((item) => item.kind === 'rejected' && item.reason)).toEqual([
+      'startDate "2026-02-30 10:00:00 +0100" is not a real date and time',
+      'BodyMass unit "oz" is not supported',
+      'the interval ends before it starts',
+      'time 1999-12-31T23:00:00.000Z is before 2000-01-01',
+    ]);
+  });
+
+  it('refuses XML that is no Health export, and broken XML with the line it broke on', async () => {
+    expect((await failure(parse(sourceOf('<?xml version="1.0"?>\n<gpx></gpx>')))).code).toBe(
+      'unknown_layout',
+    );
+    const broken = await failure(parse(sourceOf(exportOf(' <Record type="x" value="1">', ' </Oops>'))));
+    expect(broken.code).toBe('invalid_xml');
+    expect(broken.line).toBe(5);
+    expect((await failure(parse(sourceOf('date,steps\n2026-03-01,812')))).code).toBe('unknown_layout');
+    expect((await failure(parse(sourceOf('')))).code).toBe('empty_file');
+  });
+});
+
+describe('Apple Health export.zip', () => {
+  const archive = (files: Record<string, Uint8Array>, level: 0 | 6 = 6) => zipSync(files, { level });
+  const otherEntries = {
+    'apple_health_export/export_cda.xml': strToU8(
+      `<ClinicalDocument>${'<entry/>'.repeat(5000)}</ClinicalDocument>`,
+    ),
+    'apple_health_export/workout-routes/route_2026-03-01_9.20am.gpx': strToU8('<gpx></gpx>'),
+    'apple_health_export/electrocardiograms/ecg_2026-03-01.csv': strToU8('Name,Jan Jansen\n'),
+  };
+
+  it('reads export.xml out of the ZIP the Health app makes, and skips the other entries', async () => {
+    const zip = archive({ ...otherEntries, 'apple_health_export/export.xml': fixtureXml });
+    const fromZip = await parse(sourceOf(zip, 1000));
+    expect(fromZip).toEqual(await parse(sourceOf(fixtureXml)));
+  });
+
+  it('finds the export under its translated name, stored or deflated', async () => {
+    for (const level of [0, 6] as const) {
+      const zip = archive(
+        {
+          'apple_health_export/export_cda.xml': strToU8('<x/>'),
+          'apple_health_export/exportar.xml': fixtureXml,
+        },
+        level,
+      );
+      expect(observations(await parse(sourceOf(zip)))).toHaveLength(10);
+    }
+  });
+
+  it('reads a ZIP written as a stream, with sizes after the data', async () => {
+    const parts: Uint8Array[] = [];
+    const zip = new Zip((error, data) => {
+      if (error) throw error;
+      parts.push(data);
+    });
+    for (const [name, bytes] of Object.entries({
+      ...otherEntries,
+      'apple_health_export/export.xml': fixtureXml,
+    })) {
+      const entry = new ZipDeflate(name, { level: 6 });
+      zip.add(entry);
+      entry.push(bytes, true);
+    }
+    zip.end();
+    expect(observations(await parse(sourceOf(Buffer.concat(parts), 777)))).toHaveLength(10);
+  });
+
+  it('refuses a ZIP without an export, and a damaged or cut-off ZIP', async () => {
+    const without = await failure(parse(sourceOf(archive(otherEntries))));
+    expect(without.code).toBe('unknown_layout');
+    expect(without.message).toBe('The ZIP file holds no Apple Health export.xml.');
+    const zip = archive({ 'apple_health_export/export.xml': fixtureXml });
+    const cut = await failure(parse(sourceOf(zip.subarray(0, zip.length / 2))));
+    expect(['unreadable', 'invalid_xml']).toContain(cut.code);
+    const damaged = Uint8Array.from(zip);
+    damaged.fill(0xff, 60, 400);
+    expect(['unreadable', 'invalid_xml']).toContain((await failure(parse(sourceOf(damaged)))).code);
+  });
+});
+
+describe('Apple Health on any input', () => {
+  const zip = zipSync({ 'apple_health_export/export.xml': fixtureXml }, { level: 6 });
+
+  const damage = (original: Uint8Array) =>
+    fc
+      .array(
+        fc.record({
+          at: fc.nat(original.length - 1),
+          byte: fc.integer({ min: 0, max: 255 }),
+          remove: fc.boolean(),
+        }),
+        {
+          minLength: 1,
+          maxLength: 6,
+        },
+      )
+      .map((changes) => {
+        const bytes = [...original];
+        for (const { at, byte, remove } of changes) {
+          if (remove) bytes.splice(at, 1);
+          else bytes[at] = byte;
+        }
+        return Uint8Array.from(bytes);
+      });
+
+  const neverWorseThanImportFileError = async (bytes: Uint8Array) => {
+    try {
+      for (const item of await parse(sourceOf(bytes, 511))) expectPlausible(item);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ImportFileError);
+    }
+  };
+
+  it('never throws anything but ImportFileError on random bytes', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), neverWorseThanImportFileError), {
+      numRuns: 200,
+    });
+  });
+
+  it('never throws anything but ImportFileError on a damaged export.xml, and keeps observations plausible', async () => {
+    await fc.assert(fc.asyncProperty(damage(fixtureXml), neverWorseThanImportFileError), { numRuns: 200 });
+  });
+
+  it('never throws anything but ImportFileError on a damaged export.zip', async () => {
+    await fc.assert(fc.asyncProperty(damage(zip), neverWorseThanImportFileError), { numRuns: 200 });
+  });
+
+  it('keeps any record it accepts plausible', async () => {
+    const attribute = fc.stringMatching(/^[-+ .:0-9a-zA-Z]{0,30}$/);
+    const anyRecord = fc.record({
+      type: fc.constantFrom(
+        'HKQuantityTypeIdentifierBloodGlucose',
+        'HKQuantityTypeIdentifierStepCount',
+        'HKQuantityTypeIdentifierHeartRate',
+        'HKQuantityTypeIdentifierBodyMass',
+        'HKQuantityTypeIdentifierHeight',
+        'HKQuantityTypeIdentifierWaistCircumference',
+      ),
+      sourceName: fc.constantFrom('Dexcom G7', 'Apple Watch', 'iPhone', 'Withings'),
+      unit: fc.constantFrom(
+        'mg/dL',
+        'mmol&lt;180.1558800000541&gt;/L',
+        'count',
+        'count/min',
+        'kg',
+        'lb',
+        'cm',
+        'in',
+        'm',
+      ),
+      value: fc.oneof(attribute, fc.double().map(String), fc.integer({ min: -100, max: 2000 }).map(String)),
+      startDate: fc.oneof(
+        attribute,
+        fc.date({ noInvalidDate: true }).map((date) => healthDate(date)),
+      ),
+      endDate: fc.oneof(
+        attribute,
+        fc.date({ noInvalidDate: true }).map((date) => healthDate(date)),
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyRecord, { maxLength: 10 }), async (records) => {
+        for (const item of await parse(sourceOf(exportOf(...records.map(record))))) expectPlausible(item);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+function healthDate(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} +0000`;
+}
+
+describe('a large Apple Health export', () => {
+  it('is read in constant memory: 100 MB of XML, never held', async () => {
+    const recordsPerPiece = 500;
+    const pieceCount = 600;
+    const source: ImportSource = {
+      name: 'export.xml',
+      size: null,
+      async *open() {
+        yield Buffer.from(exportOf().replace('</HealthData>\n', ''));
+        let minute = 0;
+        for (let piece = 0; piece < pieceCount; piece += 1) {
+          let text = '';
+          for (let index = 0; index < recordsPerPiece; index += 1) {
+            minute += 2;
+            const start = new Date(Date.UTC(2024, 0, 1) + minute * 60_000);
+            const end = new Date(start.getTime() + 240_000);
+            text += `${record({
+              type: 'HKQuantityTypeIdentifierStepCount',
+              sourceName: index % 2 ? 'Apple Watch van Jan' : 'iPhone van Jan',
+              device: index % 2 ? WATCH_DEVICE : PHONE_DEVICE,
+              unit: 'count',
+              creationDate: healthDate(end),
+              startDate: healthDate(start),
+              endDate: healthDate(end),
+              value: String(index),
+            })}\n`;
+          }
+          yield Buffer.from(text);
+        }
+        yield Buffer.from('</HealthData>\n');
+      },
+    };
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const counts = { observation: 0, ignored: 0, rejected: 0 };
+    let read = 0;
+    for await (const item of appleHealthImporter.parse(source, { timeZone: 'Europe/Amsterdam' })) {
+      counts[item.kind] += 1;
+      read += 1;
+      if (read % 20_000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    // Every iPhone record overlaps the Watch record that starts two minutes later (the export date is ignored too).
+    expect(counts).toEqual({ observation: 150_000, ignored: 150_001, rejected: 0 });
+    expect((peak - before) / 2 ** 20).toBeLessThan(150);
+  }, 120_000);
+});

@@ -1,0 +1,121 @@
+import type { FastifyRequest } from 'fastify';
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { Database } from '../../platform/db/index.ts';
+import { exportRows, type TableExport } from '../../platform/export/index.ts';
+import { MGDL_PER_MMOL } from '../../science/glucose/units.ts';
+import { CODES, type ObservationCode } from './codes.ts';
+import { detectFormat, IMPORTERS } from './importers/index.ts';
+import { measurementRoutes } from './routes.ts';
+import { createMeasurementService } from './service.ts';
+import { createMeasurementStore } from './store.ts';
+
+export { CANONICAL_UNIT, CODES, isObservationCode, type ObservationCode } from './codes.ts';
+export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource } from './importers/types.ts';
+export type { ImportRecord } from './model.ts';
+export { measurementRules } from './policy.ts';
+export type { MeasurementService } from './service.ts';
+
+export const measurementMigrations = {
+  module: 'measurements',
+  dir: new URL('./migrations/', import.meta.url),
+};
+
+/** The queue whose job recomputes a participant's glucose summaries after an import. */
+export const GLUCOSE_SUMMARY_QUEUE = 'glucose-summaries';
+
+/** Codes whose daily value is the day's total; the others report the day's last value. */
+const SUMMED_DAILY = new Set<ObservationCode>([CODES.steps]);
+
+/**
+ * Reading measurements back, for the modules that turn them into insights. It does not check access: the
+ * caller (insights, research) decides with its own action in the access policy before it reads.
+ */
+export function createMeasurementReader(database: Database) {
+  const store = createMeasurementStore(database);
+  return {
+    /** Continuous CGM readings in [from, to), sorted, in mg/dL as the glucose science takes them. */
+    async glucose(participantId: string, from: Date, to: Date) {
+      const { times, mmol } = await store.glucose(participantId, from, to);
+      const mgdl = new Float64Array(mmol.length);
+      for (let i = 0; i < mmol.length; i++) mgdl[i] = (mmol[i] as number) * MGDL_PER_MMOL;
+      return { times, mgdl };
+    },
+    /** The time of the latest continuous CGM reading: where a glucose report ends. */
+    latestGlucoseTime: (participantId: string) => store.latestTime(participantId, CODES.cgmGlucose, true),
+    latestTime: (participantId: string, code: ObservationCode) => store.latestTime(participantId, code),
+    /** Per local date: the total (steps) or the day's last value (weight, waist), for [from, to). */
+    daily: (participantId: string, code: ObservationCode, from: Date, to: Date, timeZone: string) =>
+      store.daily(participantId, code, from, to, timeZone, SUMMED_DAILY.has(code)),
+  };
+}
+
+export type MeasurementReader = ReturnType<typeof createMeasurementReader>;
+
+/** The participant's observations and imports for their GDPR export. */
+export function createMeasurementExporter(database: Database) {
+  const store = createMeasurementStore(database);
+  return async (participantId: string): Promise<TableExport[]> => {
+    const [observations, imports] = await Promise.all([
+      store.observationsOf(participantId),
+      store.imports(participantId, 10_000),
+    ]);
+    return [
+      {
+        table: 'observations',
+        description: {
+          nl: 'Uw metingen (glucose, stappen, gewicht, …) met de tijd, de waarde in de standaardeenheid, de waarde zoals het bestand die schreef, en het apparaat.',
+          en: 'Your measurements (glucose, steps, weight, …) with the time, the value in the standard unit, the value as the file wrote it, and the device.',
+        },
+        rows: exportRows(observations),
+      },
+      {
+        table: 'observation_imports',
+        description: {
+          nl: 'De bestanden die u heeft ingelezen, met wat er gelezen, opgeslagen, overgeslagen en afgewezen is.',
+          en: 'The files you imported, with what was read, stored, skipped and rejected.',
+        },
+        rows: exportRows(imports.map(({ participantId: _p, ...rest }) => ({ ...rest }))),
+      },
+    ];
+  };
+}
+
+/** Erasure: deletes the participant's observations and imports; reports the rows per table. */
+export function createMeasurementEraser(database: Database) {
+  const store = createMeasurementStore(database);
+  return (participantId: string) => store.erase(participantId);
+}
+
+/** Measurements: importing device files and batches, storing observations once, reading them back. */
+export function createMeasurementsModule(deps: {
+  database: Database;
+  access: AccessPolicy;
+  isMember: (participantId: string) => Promise<boolean>;
+  timeZoneOf: (participantId: string) => Promise<string | undefined>;
+  imported: (participantId: string) => Promise<void>;
+  requireActor: (request: FastifyRequest) => Actor;
+  maxUploadBytes: number;
+  /** Nightscout pulls may reach private-network addresses (off unless the operator allows it). */
+  allowInternalAddresses?: boolean;
+  clock?: () => Date;
+}) {
+  const measurements = createMeasurementService({
+    store: createMeasurementStore(deps.database),
+    access: deps.access,
+    importers: IMPORTERS,
+    detectFormat,
+    isMember: deps.isMember,
+    timeZoneOf: deps.timeZoneOf,
+    imported: deps.imported,
+    allowInternalAddresses: deps.allowInternalAddresses ?? false,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  return {
+    service: measurements,
+    routes: measurementRoutes({
+      measurements,
+      requireActor: deps.requireActor,
+      maxUploadBytes: deps.maxUploadBytes,
+    }),
+  };
+}

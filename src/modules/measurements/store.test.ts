@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { CODES } from './codes.ts';
+import type { ParsedObservation } from './importers/types.ts';
+import { createMeasurementStore, type MeasurementStore } from './store.ts';
+
+let testDb: TestDatabase;
+let store: MeasurementStore;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  store = createMeasurementStore(testDb.database);
+});
+afterAll(() => testDb?.drop());
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-01-31T22:00:00Z');
+
+function reading(
+  time: number,
+  mmol: number,
+  source = 'libre:ABC',
+  extra: Partial<ParsedObservation> = {},
+): ParsedObservation {
+  return {
+    code: CODES.cgmGlucose,
+    time,
+    endTime: null,
+    utcOffsetMinutes: 60,
+    timeZone: 'Europe/Amsterdam',
+    value: mmol,
+    originalValue: String(Math.round(mmol * 18.0156)),
+    originalUnit: 'mg/dL',
+    source,
+    method: 'continuous',
+    flag: null,
+    line: 1,
+    ...extra,
+  };
+}
+
+async function* each<T>(items: T[]) {
+  yield* items;
+}
+
+const load = (participant: string, items: ParsedObservation[]) =>
+  store.load(participant, randomUUID(), each(items), async () => {});
+
+const count = async (participant: string) =>
+  (
+    await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM observations WHERE participant_id = ${participant}`.execute(
+      testDb.database.db,
+    )
+  ).rows[0]?.n;
+
+describe('observation store', () => {
+  it('stores a reading once: a second load of the same readings, and a repeat inside one load, insert nothing', async () => {
+    const participant = randomUUID();
+    const items = Array.from({ length: 5000 }, (_, i) => reading(T0 + i * 5 * MINUTE, 5 + (i % 7) / 10));
+    expect(await load(participant, items)).toEqual({ staged: 5000, inserted: 5000 });
+    expect(await load(participant, items)).toEqual({ staged: 5000, inserted: 0 });
+    const repeated = [reading(T0 - MINUTE, 6), reading(T0 - MINUTE, 6.1)];
+    expect(await load(participant, repeated)).toEqual({ staged: 2, inserted: 1 });
+    expect(await count(participant)).toBe(5001);
+  });
+
+  it('keeps the same time from two devices as two readings (the source is part of the key)', async () => {
+    const participant = randomUUID();
+    const result = await load(participant, [reading(T0, 5, 'libre:A'), reading(T0, 5, 'nightscout:xdrip')]);
+    expect(result.inserted).toBe(2);
+  });
+
+  it('attaches a partition per month of the data, across a year boundary', async () => {
+    const participant = randomUUID();
+    await load(participant, [
+      reading(Date.parse('2022-12-31T23:59:00Z'), 5),
+      reading(Date.parse('2023-01-01T00:00:00Z'), 5),
+      reading(Date.parse('2023-03-15T12:00:00Z'), 5),
+    ]);
+    const { rows } = await sql<{ name: string; bound: string }>`
+      SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'observations'::regclass ORDER BY c.relname`.execute(testDb.database.db);
+    const names = rows.map((row) => row.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['observations_2022_12', 'observations_2023_01', 'observations_2023_03']),
+    );
+    expect(names).not.toContain('observations_2023_02');
+    const december = rows.find((row) => row.name === 'observations_2022_12');
+    expect(december?.bound).toMatch(/2022-12-01.*2023-01-01/);
+    const { rows: where } = await sql<{ name: string }>`
+      SELECT tableoid::regclass::text AS name FROM observations WHERE participant_id = ${participant} ORDER BY effective_at`.execute(
+      testDb.database.db,
+    );
+    expect(where.map((row) => row.name)).toEqual([
+      'observations_2022_12',
+      'observations_2023_01',
+      'observations_2023_03',
+    ]);
+  });
+
+  it('commits nothing when the load fails part-way, including its summary step', async () => {
+    const participant = randomUUID();
+    async function* failing() {
+      yield reading(T0, 5);
+      yield reading(T0 + 5 * MINUTE, 5);
+      throw new Error('file broke off');
+    }
+    await expect(store.load(participant, randomUUID(), failing(), async () => {})).rejects.toThrow(
+      'file broke off',
+    );
+    await expect(
+      store.load(participant, randomUUID(), each([reading(T0, 5)]), async () => {
+        throw new Error('summary refused');
+      }),
+    ).rejects.toThrow('summary refused');
+    expect(await count(participant)).toBe(0);
+  });
+
+  it('reads glucose back sorted, in [from, to), and per day from the device with most readings', async () => {
+    const participant = randomUUID();
+    const day = Date.parse('2026-02-10T00:00:00Z');
+    const libre = Array.from({ length: 96 }, (_, i) => reading(day + i * 15 * MINUTE, 5));
+    // Nightscout mirrors part of the same day a minute later: fewer readings, so not chosen for that day.
+    const mirrored = Array.from({ length: 40 }, (_, i) =>
+      reading(day + i * 15 * MINUTE + MINUTE, 5.5, 'nightscout:x'),
+    );
+    // The next day only Nightscout has data.
+    const nextDay = Array.from({ length: 10 }, (_, i) =>
+      reading(day + 86_400_000 + i * 5 * MINUTE, 7, 'nightscout:x'),
+    );
+    await load(participant, [...nextDay, ...mirrored, ...libre].reverse());
+    const { times, mmol } = await store.glucose(participant, new Date(day), new Date(day + 2 * 86_400_000));
+    expect(times.length).toBe(106);
+    expect(mmol.slice(0, 96).every((v) => v === 5)).toBe(true);
+    expect(mmol.slice(96).every((v) => v === 7)).toBe(true);
+    for (let i = 1; i < times.length; i++) expect(times[i] as number).toBeGreaterThan(times[i - 1] as number);
+    const halfOpen = await store.glucose(participant, new Date(day), new Date(day + 15 * MINUTE));
+    expect(Array.from(halfOpen.times)).toEqual([day]);
+  });
+
+  it('sums steps per local date and takes the day’s last weight', async () => {
+    const participant = randomUUID();
+    // 23:30 UTC on 1 March is 00:30 on 2 March in Amsterdam.
+    const steps = (iso: string, n: number): ParsedObservation =>
+      reading(Date.parse(iso), n, 'apple-health:Watch', {
+        code: CODES.steps,
+        endTime: Date.parse(iso) + 30 * MINUTE,
+        originalUnit: 'count',
+        originalValue: String(n),
+      });
+    const weight = (iso: string, kg: number): ParsedObservation =>
+      reading(Date.parse(iso), kg, 'apple-health:Scale', {
+        code: CODES.weight,
+        originalUnit: 'kg',
+        method: 'manual',
+      });
+    await load(participant, [
+      steps('2026-03-01T10:00:00Z', 1000),
+      steps('2026-03-01T23:30:00Z', 500),
+      steps('2026-03-02T08:00:00Z', 250),
+      weight('2026-03-02T07:00:00Z', 80.4),
+      weight('2026-03-02T19:00:00Z', 80.9),
+    ]);
+    const from = new Date('2026-03-01T00:00:00Z');
+    const to = new Date('2026-03-03T00:00:00Z');
+    expect(await store.daily(participant, CODES.steps, from, to, 'Europe/Amsterdam', true)).toEqual([
+      { date: '2026-03-01', value: 1000 },
+      { date: '2026-03-02', value: 750 },
+    ]);
+    expect(await store.daily(participant, CODES.weight, from, to, 'Europe/Amsterdam', false)).toEqual([
+      { date: '2026-03-02', value: 80.9 },
+    ]);
+  });
+
+  it('stores text with tabs, backslashes and line breaks unchanged (COPY escaping)', async () => {
+    const participant = randomUUID();
+    const source = "apple-health:Jan's\tWatch\\2\nnew";
+    await load(participant, [reading(T0, 5, source, { originalValue: 'a\\b\r' })]);
+    const rows = await store.observationsOf(participant);
+    expect(rows[0]?.source).toBe(source);
+    expect(rows[0]?.original_value).toBe('a\\b\r');
+  });
+
+  it('erases every observation and import of a participant and no one else’s', async () => {
+    const participant = randomUUID();
+    const other = randomUUID();
+    await load(participant, [reading(T0, 5), reading(Date.parse('2026-05-01T00:00:00Z'), 5)]);
+    await load(other, [reading(T0, 5)]);
+    const removed = await store.erase(participant);
+    expect(removed).toEqual([
+      { table: 'observations', removed: 2 },
+      { table: 'observation_imports', removed: 0 },
+    ]);
+    expect(await count(participant)).toBe(0);
+    expect(await count(other)).toBe(1);
+  });
+});

@@ -1,0 +1,434 @@
+import { type Selectable, sql } from 'kysely';
+import type { BulkSession, Database } from '../../platform/db/index.ts';
+import { CANONICAL_UNIT, CODES, type ObservationCode } from './codes.ts';
+import type { ParsedObservation } from './importers/types.ts';
+import type { ImportRecord } from './model.ts';
+
+type Tables = {
+  observations: {
+    participant_id: string;
+    code: string;
+    effective_at: Date;
+    source: string;
+    effective_end: Date | null;
+    utc_offset_minutes: number;
+    time_zone: string | null;
+    value: number;
+    unit: string;
+    original_value: string;
+    original_unit: string;
+    method: ParsedObservation['method'];
+    flag: ParsedObservation['flag'];
+    import_id: string;
+  };
+  observation_imports: {
+    participant_id: string;
+    id: string;
+    format: string;
+    file_name: string;
+    status: 'done' | 'failed';
+    rows_read: number;
+    imported: number;
+    duplicates: number;
+    ignored: number;
+    rejected: number;
+    rejections: { line: number; reason: string }[];
+    codes: { code: string; count: number }[];
+    first_time: Date | null;
+    last_time: Date | null;
+    error: string | null;
+    created_by: string;
+    started_at: Date;
+    finished_at: Date;
+  };
+};
+
+/** Rows sent to the database in one statement (PGlite) or one COPY chunk (server). */
+const BATCH_ROWS = 2_000;
+const STAGING_COLUMNS =
+  'code, effective_at, source, effective_end, utc_offset_minutes, time_zone, value, unit, original_value, original_unit, method, flag';
+
+const MONTH = /^\d{4}-\d{2}$/;
+
+const toImport = (row: Selectable<Tables['observation_imports']>): ImportRecord => ({
+  id: row.id,
+  participantId: row.participant_id,
+  format: row.format,
+  fileName: row.file_name,
+  status: row.status,
+  rowsRead: row.rows_read,
+  imported: row.imported,
+  duplicates: row.duplicates,
+  ignored: row.ignored,
+  rejected: row.rejected,
+  rejections: row.rejections,
+  codes: row.codes,
+  firstTime: row.first_time,
+  lastTime: row.last_time,
+  error: row.error,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+});
+
+/** COPY's text format: backslash, tab and line breaks escaped; `\N` is NULL. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+/** Big-endian float8 bytes (PostgreSQL's float8send) as numbers. */
+function float8s(bytes: Uint8Array | null): Float64Array {
+  if (!bytes) return new Float64Array(0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = new Float64Array(bytes.byteLength / 8);
+  for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8, false);
+  return values;
+}
+
+function copyLine(o: ParsedObservation): string {
+  return [
+    o.code,
+    iso(o.time),
+    o.source,
+    o.endTime === null ? null : iso(o.endTime),
+    o.utcOffsetMinutes,
+    o.timeZone,
+    o.value,
+    CANONICAL_UNIT[o.code],
+    o.originalValue,
+    o.originalUnit,
+    o.method,
+    o.flag,
+  ]
+    .map(copyField)
+    .join('\t');
+}
+
+/** What a load reports: the observations it staged and, of those, the ones that were new. */
+export interface LoadResult {
+  staged: number;
+  inserted: number;
+}
+
+export function createMeasurementStore(database: Database) {
+  const db = database.db.withTables<Tables>();
+  /** Months known to have a partition, so that most loads ask the catalogue nothing. */
+  const attachedMonths = new Set<string>();
+
+  /**
+   * Attaches a partition for every month not attached yet. A new month is created as a plain table and then
+   * attached: ATTACH takes a lighter lock on the parent than CREATE … PARTITION OF, so readers and other
+   * imports carry on. The advisory lock keeps two importers from attaching the same month.
+   */
+  async function attachMonths(
+    run: (text: string, values?: unknown[]) => Promise<unknown[]>,
+    months: string[],
+  ) {
+    const wanted = months.filter((month) => !attachedMonths.has(month));
+    if (wanted.length === 0) return;
+    await run(`SELECT pg_advisory_xact_lock(hashtext('observations_partitions'))`);
+    const existing = new Set(
+      (
+        (await run(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'observations'::regclass`,
+        )) as { name: string }[]
+      ).map((row) => row.name),
+    );
+    for (const month of wanted) {
+      if (!MONTH.test(month)) throw new Error(`Not a month: ${month}`);
+      const name = `observations_${month.replace('-', '_')}`;
+      if (!existing.has(name)) {
+        const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
+        const next =
+          monthOfYear === 12 ? `${year + 1}-01` : `${year}-${String(monthOfYear + 1).padStart(2, '0')}`;
+        await run(
+          `CREATE TABLE IF NOT EXISTS ${name} (LIKE observations INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+        );
+        await run(
+          `ALTER TABLE observations ATTACH PARTITION ${name} FOR VALUES FROM ('${month}-01 00:00:00+00') TO ('${next}-01 00:00:00+00')`,
+        );
+      }
+      attachedMonths.add(month);
+    }
+  }
+
+  /** Months are attached in a transaction of their own on a server; PGlite has one connection, so in the session. */
+  async function attachMonthsFor(session: BulkSession, months: string[]) {
+    if (database.kind === 'pglite') {
+      await attachMonths(async (text, values) => (await session.query(text, values)).rows, months);
+      return;
+    }
+    await database.db.transaction().execute(async (trx) => {
+      await attachMonths(async (text) => (await sql.raw(text).execute(trx)).rows, months);
+    });
+  }
+
+  async function stageBatch(session: BulkSession, batch: ParsedObservation[]) {
+    await session.query(
+      `INSERT INTO observation_staging (${STAGING_COLUMNS})
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
+                            $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
+      [
+        batch.map((o) => o.code),
+        batch.map((o) => iso(o.time)),
+        batch.map((o) => o.source),
+        batch.map((o) => (o.endTime === null ? null : iso(o.endTime))),
+        batch.map((o) => o.utcOffsetMinutes),
+        batch.map((o) => o.timeZone),
+        batch.map((o) => o.value),
+        batch.map((o) => CANONICAL_UNIT[o.code]),
+        batch.map((o) => o.originalValue),
+        batch.map((o) => o.originalUnit),
+        batch.map((o) => o.method),
+        batch.map((o) => o.flag),
+      ],
+    );
+  }
+
+  return {
+    /**
+     * Loads observations for one participant in one transaction: they are staged (COPY on a server, batched
+     * inserts on PGlite), the months they fall in attached, and then inserted with ON CONFLICT DO NOTHING, so a
+     * reading already stored (or twice in the file) is skipped. `finish` runs in the same transaction with the
+     * counts, to store the import's summary; if anything throws, nothing is stored.
+     */
+    async load(
+      participantId: string,
+      importId: string,
+      observations: AsyncIterable<ParsedObservation>,
+      finish: (result: LoadResult, session: BulkSession) => Promise<void>,
+    ): Promise<LoadResult> {
+      return database.bulk(async (session) => {
+        await session.query(
+          `CREATE TEMP TABLE observation_staging (
+             code text, effective_at timestamptz, source text, effective_end timestamptz, utc_offset_minutes smallint,
+             time_zone text, value float8, unit text, original_value text, original_unit text, method text, flag text
+           ) ON COMMIT DROP`,
+        );
+        let staged = 0;
+        if (session.copyFrom) {
+          async function* chunks() {
+            let lines: string[] = [];
+            for await (const observation of observations) {
+              lines.push(copyLine(observation));
+              staged++;
+              if (lines.length === BATCH_ROWS) {
+                yield `${lines.join('\n')}\n`;
+                lines = [];
+              }
+            }
+            if (lines.length > 0) yield `${lines.join('\n')}\n`;
+          }
+          await session.copyFrom(`COPY observation_staging (${STAGING_COLUMNS}) FROM STDIN`, chunks());
+        } else {
+          let batch: ParsedObservation[] = [];
+          for await (const observation of observations) {
+            batch.push(observation);
+            staged++;
+            if (batch.length === BATCH_ROWS) {
+              await stageBatch(session, batch);
+              batch = [];
+            }
+          }
+          if (batch.length > 0) await stageBatch(session, batch);
+        }
+        let inserted = 0;
+        if (staged > 0) {
+          const months = await session.query<{ month: string }>(
+            `SELECT DISTINCT to_char(effective_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM observation_staging`,
+          );
+          await attachMonthsFor(
+            session,
+            months.rows.map((row) => row.month),
+          );
+          const answer = await session.query(
+            `INSERT INTO observations (participant_id, import_id, ${STAGING_COLUMNS})
+             SELECT $1::uuid, $2::uuid, ${STAGING_COLUMNS} FROM observation_staging
+             ON CONFLICT DO NOTHING`,
+            [participantId, importId],
+          );
+          inserted = answer.rowCount;
+        }
+        const result = { staged, inserted };
+        await finish(result, session);
+        return result;
+      });
+    },
+
+    /** Stores an import's summary inside a load's transaction. */
+    async recordImport(session: BulkSession, record: ImportRecord, createdBy: string) {
+      await session.query(
+        `INSERT INTO observation_imports (participant_id, id, format, file_name, status, rows_read, imported, duplicates,
+           ignored, rejected, rejections, codes, first_time, last_time, error, created_by, started_at, finished_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [
+          record.participantId,
+          record.id,
+          record.format,
+          record.fileName,
+          record.status,
+          record.rowsRead,
+          record.imported,
+          record.duplicates,
+          record.ignored,
+          record.rejected,
+          JSON.stringify(record.rejections),
+          JSON.stringify(record.codes),
+          record.firstTime,
+          record.lastTime,
+          record.error,
+          createdBy,
+          record.startedAt,
+          record.finishedAt,
+        ],
+      );
+    },
+
+    /** Stores a failed import's attempt (no observations: its transaction was rolled back). */
+    async recordFailedImport(record: ImportRecord, createdBy: string) {
+      await database.bulk((session) => this.recordImport(session, record, createdBy));
+    },
+
+    async imports(participantId: string, limit = 50): Promise<ImportRecord[]> {
+      const rows = await db
+        .selectFrom('observation_imports')
+        .selectAll()
+        .where('participant_id', '=', participantId)
+        .orderBy('started_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toImport);
+    },
+
+    async importById(participantId: string, id: string): Promise<ImportRecord | undefined> {
+      const row = await db
+        .selectFrom('observation_imports')
+        .selectAll()
+        .where('participant_id', '=', participantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toImport(row) : undefined;
+    },
+
+    /**
+     * Continuous CGM readings in [from, to), sorted, as typed arrays (epoch ms, mmol/L). Where two devices
+     * overlap on a day (a Libre export and the same readings mirrored by Nightscout), the day's readings come
+     * from the device with the most readings that day, so no reading is counted twice.
+     */
+    async glucose(participantId: string, from: Date, to: Date) {
+      // Both columns travel as float8send bytes (8 a value, big-endian): pg's text arrays cost more to parse
+      // than the rest of a 90-day report together.
+      const { rows } = await sql<{ times: Uint8Array | null; values: Uint8Array | null }>`
+        WITH readings AS (
+          SELECT effective_at, value, source, date_trunc('day', effective_at AT TIME ZONE 'UTC') AS day
+          FROM observations
+          WHERE participant_id = ${participantId} AND code = ${CODES.cgmGlucose} AND method = 'continuous'
+            AND effective_at >= ${from} AND effective_at < ${to}
+        ), chosen AS (
+          SELECT DISTINCT ON (day) day, source FROM readings GROUP BY day, source ORDER BY day, count(*) DESC, source
+        )
+        SELECT string_agg(float8send(extract(epoch FROM r.effective_at)::float8 * 1000), ''::bytea ORDER BY r.effective_at) AS times,
+               string_agg(float8send(r.value), ''::bytea ORDER BY r.effective_at) AS values
+        FROM readings r JOIN chosen c USING (day, source)`.execute(db);
+      const row = rows[0];
+      return { times: float8s(row?.times ?? null), mmol: float8s(row?.values ?? null) };
+    },
+
+    async latestTime(
+      participantId: string,
+      code: ObservationCode,
+      continuousOnly = false,
+    ): Promise<Date | null> {
+      let query = db
+        .selectFrom('observations')
+        .select((eb) => eb.fn.max('effective_at').as('latest'))
+        .where('participant_id', '=', participantId)
+        .where('code', '=', code);
+      if (continuousOnly) query = query.where('method', '=', 'continuous');
+      const row = await query.executeTakeFirst();
+      return row?.latest ?? null;
+    },
+
+    /** The time of the latest observation from any source whose name starts with `prefix` (e.g. 'nightscout'). */
+    async latestTimeFromSources(participantId: string, prefix: string): Promise<Date | null> {
+      const row = await db
+        .selectFrom('observations')
+        .select((eb) => eb.fn.max('effective_at').as('latest'))
+        .where('participant_id', '=', participantId)
+        .where('source', 'like', `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+        .executeTakeFirst();
+      return row?.latest ?? null;
+    },
+
+    /** Per local date in the zone: the sum (steps) or the day's last value (weight, waist) in [from, to). */
+    async daily(
+      participantId: string,
+      code: ObservationCode,
+      from: Date,
+      to: Date,
+      timeZone: string,
+      sum: boolean,
+    ) {
+      const { rows } = sum
+        ? await sql<{ date: string; value: number }>`
+            SELECT to_char(effective_at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS date, sum(value)::float8 AS value
+            FROM observations
+            WHERE participant_id = ${participantId} AND code = ${code} AND effective_at >= ${from} AND effective_at < ${to}
+            GROUP BY 1 ORDER BY 1`.execute(db)
+        : await sql<{ date: string; value: number }>`
+            SELECT DISTINCT ON (1) to_char(effective_at AT TIME ZONE ${timeZone}, 'YYYY-MM-DD') AS date, value
+            FROM observations
+            WHERE participant_id = ${participantId} AND code = ${code} AND effective_at >= ${from} AND effective_at < ${to}
+            ORDER BY 1, effective_at DESC`.execute(db);
+      return rows;
+    },
+
+    /** Observations of a participant for their data export, oldest first. */
+    async observationsOf(participantId: string) {
+      return db
+        .selectFrom('observations')
+        .select([
+          'code',
+          'effective_at',
+          'effective_end',
+          'utc_offset_minutes',
+          'time_zone',
+          'value',
+          'unit',
+          'original_value',
+          'original_unit',
+          'source',
+          'method',
+          'flag',
+          'import_id',
+        ])
+        .where('participant_id', '=', participantId)
+        .orderBy('effective_at')
+        .orderBy('code')
+        .execute();
+    },
+
+    async erase(participantId: string) {
+      const observations = await db
+        .deleteFrom('observations')
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
+      const imports = await db
+        .deleteFrom('observation_imports')
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
+      return [
+        { table: 'observations', removed: Number(observations.numDeletedRows) },
+        { table: 'observation_imports', removed: Number(imports.numDeletedRows) },
+      ];
+    },
+  };
+}
+
+export type MeasurementStore = ReturnType<typeof createMeasurementStore>;
