@@ -58,6 +58,22 @@ export async function member(platform: Platform, name: string, choices: Partial<
   return { email, accountId, setPasswordUrl };
 }
 
+/**
+ * Join choices that say yes to these purposes, at the versions of the consent documents published now: for a
+ * member who joined with, say, personal insights allowed (`member(platform, name, { consents: … })`).
+ */
+export async function grantedAtJoining(
+  platform: Platform,
+  ...purposeKeys: string[]
+): Promise<JoinChoices['consents']> {
+  const catalogue = await platform.app.consent.catalogue();
+  return purposeKeys.map((purposeKey) => {
+    const document = catalogue.find((candidate) => candidate.purposeKey === purposeKey);
+    if (!document) throw new Error(`no consent purpose ${purposeKey}`);
+    return { purposeKey, decision: 'granted' as const, documentVersion: document.version };
+  });
+}
+
 /** A member, signed in on `page`. */
 export async function signedInMember(
   platform: Platform,

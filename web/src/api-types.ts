@@ -1,4 +1,4 @@
-/** Shapes of the identity, administration, audit, consent and questionnaire API (docs/api-identity.md). */
+/** Shapes of the identity, administration, audit, consent, questionnaire and measurement API (docs/api-identity.md). */
 
 import type { Questionnaire, QuestionnaireResponseItem } from '@medplum/fhirtypes';
 // Type-only: the server's model also hashes with node:crypto, which has no place in the browser bundle.
@@ -9,6 +9,7 @@ import {
   ORGANISATION_TYPES,
   type OrganisationType,
 } from '../../src/modules/identity/model.ts';
+import { IMPORT_FORMATS, type ImportFormat } from '../../src/modules/measurements/importers/types.ts';
 import type {
   ContactPreference,
   EducationLevel,
@@ -19,6 +20,7 @@ import type {
 import type { ScoringModel } from '../../src/modules/questionnaires/scoring.ts';
 // The enumerations come from the server's own definitions (pure modules), so the two cannot drift apart.
 import { ROLES, type Role } from '../../src/platform/access/roles.ts';
+import type { GlucoseMetrics } from '../../src/science/glucose/metrics.ts';
 
 export { LOCALES, type Locale, ORGANISATION_TYPES, ROLES, type Role };
 
@@ -391,4 +393,93 @@ export interface MyResponse {
 export interface MyResponseDetail {
   response: StoredResponse;
   questionnaire: QuestionnaireDetail;
+}
+
+/* Measurements and glucose insights (src/modules/measurements, src/modules/insights). */
+
+export { IMPORT_FORMATS, type ImportFormat };
+
+/** POST /me/measurements/imports and GET /me/measurements/imports: what one imported file gave. */
+export interface ImportSummary {
+  id: string;
+  format: ImportFormat;
+  fileName: string;
+  /** `failed`: the file was read and refused (no readings, an ambiguous date order …); nothing was stored. */
+  status: 'done' | 'failed';
+  /** Rows (lines or records) read from the file, readings or not. */
+  rowsRead: number;
+  /** New observations stored. */
+  imported: number;
+  /** Readings already stored by an earlier import, skipped. */
+  duplicates: number;
+  /** Rows that are not readings we keep (notes, insulin, a preamble). */
+  ignored: number;
+  /** Rows that should have been readings but are invalid; the first 100 in `rejections`. */
+  rejected: number;
+  rejections: { line: number; reason: string }[];
+  /** Observations per code (LOINC) in the file. */
+  codes: { code: string; count: number }[];
+  /** The period the file covers; null when it held no readings. */
+  firstTime: string | null;
+  lastTime: string | null;
+  /** Why a failed import failed, in English; null when it is done. */
+  error: string | null;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** The periods the glucose report offers, in days. */
+export const GLUCOSE_REPORT_DAYS = [7, 14, 30, 90] as const;
+export type GlucoseReportDays = (typeof GLUCOSE_REPORT_DAYS)[number];
+
+/** The science's metrics (src/science/glucose/metrics.ts) as the report sends them; the period is in `period`. */
+export type GlucoseReportMetrics = Omit<GlucoseMetrics, 'firstTime' | 'lastTime' | 'intervalMinutes'>;
+
+/** GET /me/glucose/report: the CGM report of the period ending at the latest reading. */
+export interface GlucoseReport {
+  available: true;
+  period: { start: string; end: string; days: number };
+  metrics: GlucoseReportMetrics;
+  /** Battelino 2019: at least 14 days worn with at least 70 % of the expected readings. */
+  sufficiency: {
+    sufficient: boolean;
+    days: number;
+    activePercent: number;
+    requiredDays: number;
+    requiredActivePercent: number;
+  };
+  /** Percentages of time: veryLow < 54, low 54–69, inRange 70–180, high 181–250, veryHigh > 250, tight 70–140 mg/dL. */
+  ranges: {
+    veryLow: number;
+    low: number;
+    inRange: number;
+    high: number;
+    veryHigh: number;
+    tightInRange: number;
+  };
+  /** Percentiles in mg/dL per local time-of-day bin (minutes after midnight); null for a bin without readings. */
+  agp: {
+    minutes: number[];
+    p5: (number | null)[];
+    p25: (number | null)[];
+    p50: (number | null)[];
+    p75: (number | null)[];
+    p95: (number | null)[];
+  };
+  /** One entry per local day of the period: [minute of the day, mg/dL], at most 288 a day. */
+  daily: { date: string; points: [number, number][] }[];
+  timeZone: string;
+}
+
+/** GET /me/glucose/report without a report: no readings yet, or no consent for one's own insights. */
+export interface GlucoseReportUnavailable {
+  available: false;
+  reason: 'no_data' | 'no_consent';
+}
+
+/** GET /me/trends: daily totals (steps) or the day's last value (weight), per local date. */
+export interface Trend {
+  code: 'steps' | 'weight';
+  unit: string;
+  points: { date: string; value: number }[];
 }

@@ -20,10 +20,12 @@ import { AuthoringDetailPage } from './pages/authoring/authoring-detail-page.tsx
 import { AuthoringListPage } from './pages/authoring/authoring-list-page.tsx';
 import { ConsentPage } from './pages/consent/consent-page.tsx';
 import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
+import { GlucosePage } from './pages/glucose/glucose-page.tsx';
 import { HomePage } from './pages/home/home-page.tsx';
 import { JoinPage } from './pages/join/join-page.tsx';
 import { LeavePage } from './pages/leave/leave-page.tsx';
 import { LeftPage } from './pages/leave/left-page.tsx';
+import { MeasurementsImportPage } from './pages/measurements/import-page.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { PanelPage } from './pages/panel/panel-page.tsx';
 import { ProfilePage } from './pages/profile/profile-page.tsx';
@@ -38,6 +40,7 @@ import { SupportPage } from './pages/support/support-page.tsx';
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
  * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
+ * Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
  * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
  * /panel, and /admin (administrators).
  */
@@ -85,6 +88,16 @@ export const router = createBrowserRouter([
             path: '/risk',
             element: <RequireRole roleName="citizen" />,
             children: [{ index: true, element: <RiskPage /> }],
+          },
+          {
+            path: '/measurements/import',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <MeasurementsImportPage /> }],
+          },
+          {
+            path: '/glucose',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <GlucosePage /> }],
           },
           {
             path: '/support',

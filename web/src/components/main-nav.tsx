@@ -63,6 +63,8 @@ export function MainNav({ me }: { me: Me | null }) {
             ? [
                 { to: '/questionnaires', label: t('nav.questionnaires') },
                 { to: '/risk', label: t('nav.risk') },
+                { to: '/glucose', label: t('nav.glucose') },
+                { to: '/measurements/import', label: t('nav.importData') },
                 { to: '/consent', label: t('nav.consent'), exact: true },
                 { to: '/profile', label: t('nav.profile') },
               ]

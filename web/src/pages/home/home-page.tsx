@@ -7,6 +7,7 @@ import { Page } from '../../components/page.tsx';
 import { hasRole, isAuthor, useMe } from '../../hooks/use-me.ts';
 import { useMyProfile } from '../profile/profile-queries.ts';
 import { AuthoringCard } from './authoring-card.tsx';
+import { GlucoseCard } from './glucose-card.tsx';
 import { QuestionnairesCard } from './questionnaires-card.tsx';
 import { RoleCard } from './role-card.tsx';
 
@@ -49,6 +50,7 @@ function Welcome({ me }: { me: Me }) {
     <Page title={t('home.welcome', { name: me.account.displayName })} size="lg">
       {hasRole(me, 'citizen') && <JoinInvitation />}
       {hasRole(me, 'citizen') && <QuestionnairesCard />}
+      {hasRole(me, 'citizen') && <GlucoseCard />}
       {isAuthor(me) && <AuthoringCard />}
       <Text>{t('home.intro')}</Text>
       {roles.length === 0 ? (

@@ -31,7 +31,7 @@ function AdminLinks() {
   );
 }
 
-/** What a participant can do today: questionnaires, their risk report, their choices and details. */
+/** What a participant can do today: questionnaires, their risk report, glucose and imports, choices and details. */
 function CitizenLinks() {
   const { t } = useTranslation();
   return (
@@ -46,6 +46,16 @@ function CitizenLinks() {
         <List.Item>
           <Anchor component={Link} to="/risk">
             {t('nav.risk')}
+          </Anchor>
+        </List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/glucose">
+            {t('nav.glucose')}
+          </Anchor>
+        </List.Item>
+        <List.Item>
+          <Anchor component={Link} to="/measurements/import">
+            {t('nav.importData')}
           </Anchor>
         </List.Item>
         <List.Item>
