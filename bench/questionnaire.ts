@@ -17,7 +17,13 @@ import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Actor } from '../src/platform/access/index.ts';
-import { type Engine, percentile, prepareDatabase, SECRET, signedInCitizen } from './support/platform.ts';
+import {
+  type Engine,
+  joinedCitizenWithInsights,
+  percentile,
+  prepareDatabase,
+  SECRET,
+} from './support/platform.ts';
 
 const { values } = parseArgs({
   options: {
@@ -146,20 +152,7 @@ async function run(engine: Engine) {
     await app.http.listen({ port: 0, host: '127.0.0.1' });
     const address = app.http.server.address();
     if (!address || typeof address === 'string') throw new Error('the server has no TCP address');
-    const browser = await signedInCitizen(app, `http://127.0.0.1:${address.port}`);
-    const joined = await browser.request('POST', '/api/v1/me/participation', {
-      birthYear: 1970,
-      birthMonth: 3,
-      sexAtBirth: 'male',
-      postcode4: '7511',
-      contactPreference: 'none',
-    });
-    if (joined.status !== 201) throw new Error(`joining failed: ${joined.status}`);
-    await browser.request('POST', '/api/v1/me/consents', {
-      purposeKey: 'personal_insights',
-      decision: 'granted',
-      documentVersion: 1,
-    });
+    const browser = await joinedCitizenWithInsights(app, `http://127.0.0.1:${address.port}`);
     const http: number[] = [];
     for (let n = 0; n < httpCount + 100; n++) {
       const started = performance.now();

@@ -94,6 +94,32 @@ export async function signedInCitizen(app: BenchApp, base: string): Promise<Brow
   return browser;
 }
 
+/** A signed-in citizen who joins the Citizen Lab (Enschede) and allows personal insights, through HTTP. */
+export async function joinedCitizenWithInsights(app: BenchApp, base: string): Promise<Browser> {
+  const browser = await signedInCitizen(app, base);
+  await expectStatus(
+    await browser.request('POST', '/api/v1/me/participation', {
+      birthYear: 1970,
+      birthMonth: 3,
+      sexAtBirth: 'male',
+      postcode4: '7511',
+      contactPreference: 'none',
+    }),
+    201,
+    'joining',
+  );
+  await expectStatus(
+    await browser.request('POST', '/api/v1/me/consents', {
+      purposeKey: 'personal_insights',
+      decision: 'granted',
+      documentVersion: 1,
+    }),
+    201,
+    'consent to personal insights',
+  );
+  return browser;
+}
+
 /** The database of one engine's run, and how to remove it afterwards. */
 export async function prepareDatabase(
   engine: Engine,
