@@ -3,65 +3,32 @@ import fc from 'fast-check';
 import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
-import { CODES, OBSERVATION_CODES } from '../codes.ts';
+import { CODES } from '../codes.ts';
 import { appleHealthImporter } from './apple-health.ts';
-import { EARLIEST_TIME, MAX_AHEAD_MS, PLAUSIBLE_RANGE } from './json-stream.ts';
-import { ImportFileError, type ImportSource, type ParsedItem, type ParsedObservation } from './types.ts';
+import {
+  damaged,
+  expectPlausible as expectPlausibleItem,
+  fileError,
+  observations,
+  onlyImportFileErrors,
+  parseAll,
+  sourceOf,
+} from './test-support.ts';
+import type { ImportSource, ParsedItem } from './types.ts';
 
 const fixtureXml = readFileSync(new URL('./fixtures/apple-export.xml', import.meta.url));
 
-function sourceOf(content: string | Uint8Array, chunkSize = 65_536): ImportSource {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  return {
-    name: 'export.zip',
-    size: bytes.length,
-    async *open() {
-      for (let offset = 0; offset < bytes.length; offset += chunkSize)
-        yield bytes.subarray(offset, offset + chunkSize);
-    },
-  };
-}
+const parse = (source: ImportSource) => parseAll(appleHealthImporter, source);
 
-async function parse(source: ImportSource): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of appleHealthImporter.parse(source, { timeZone: 'Europe/Amsterdam' }))
-    items.push(item);
-  return items;
-}
-
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
 const lineOf = (item: ParsedItem) => (item.kind === 'observation' ? item.observation.line : item.line);
 const byLine = (items: ParsedItem[]) => new Map(items.map((item) => [lineOf(item), item]));
 
-async function failure(promise: Promise<unknown>): Promise<ImportFileError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
-}
-
+/** The shared bounds, and a source that names the kind of device and never the owner's device name. */
 function expectPlausible(item: ParsedItem): void {
-  if (item.kind !== 'observation') {
-    expect(item.line).toBeGreaterThan(0);
-    return;
+  expectPlausibleItem(item);
+  if (item.kind === 'observation') {
+    expect(item.observation.source).toMatch(/^apple-health:(watch|iphone|cgm|other):[0-9a-f]{12}$/);
   }
-  const { code, time, endTime, value, source } = item.observation;
-  expect(OBSERVATION_CODES).toContain(code);
-  expect(time).toBeGreaterThanOrEqual(EARLIEST_TIME);
-  expect(time).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
-  if (endTime !== null) {
-    expect(endTime).toBeGreaterThanOrEqual(time);
-    expect(endTime - time).toBeLessThanOrEqual(25 * 3_600_000);
-    expect(endTime).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
-  }
-  const glucose = code === CODES.cgmGlucose || code === CODES.capillaryGlucose;
-  // Glucose written in mg/dL may go down to 18 mg/dL, a hair under 1 mmol/L.
-  expect(value).toBeGreaterThanOrEqual(glucose ? toMmol(18) : PLAUSIBLE_RANGE[code].min);
-  expect(value).toBeLessThanOrEqual(PLAUSIBLE_RANGE[code].max);
-  expect(source).toMatch(/^apple-health:(watch|iphone|cgm|other):[0-9a-f]{12}$/);
 }
 
 const WATCH_DEVICE =
@@ -256,14 +223,14 @@ describe('Apple Health export.xml', () => {
   });
 
   it('refuses XML that is no Health export, and broken XML with the line it broke on', async () => {
-    expect((await failure(parse(sourceOf('<?xml version="1.0"?>\n<gpx></gpx>')))).code).toBe(
+    expect((await fileError(parse(sourceOf('<?xml version="1.0"?>\n<gpx></gpx>')))).code).toBe(
       'unknown_layout',
     );
-    const broken = await failure(parse(sourceOf(exportOf(' <Record type="x" value="1">', ' </Oops>'))));
+    const broken = await fileError(parse(sourceOf(exportOf(' <Record type="x" value="1">', ' </Oops>'))));
     expect(broken.code).toBe('invalid_xml');
     expect(broken.line).toBe(5);
-    expect((await failure(parse(sourceOf('date,steps\n2026-03-01,812')))).code).toBe('unknown_layout');
-    expect((await failure(parse(sourceOf('')))).code).toBe('empty_file');
+    expect((await fileError(parse(sourceOf('date,steps\n2026-03-01,812')))).code).toBe('unknown_layout');
+    expect((await fileError(parse(sourceOf('')))).code).toBe('empty_file');
   });
 });
 
@@ -315,50 +282,22 @@ describe('Apple Health export.zip', () => {
   });
 
   it('refuses a ZIP without an export, and a damaged or cut-off ZIP', async () => {
-    const without = await failure(parse(sourceOf(archive(otherEntries))));
+    const without = await fileError(parse(sourceOf(archive(otherEntries))));
     expect(without.code).toBe('unknown_layout');
     expect(without.message).toBe('The ZIP file holds no Apple Health export.xml.');
     const zip = archive({ 'apple_health_export/export.xml': fixtureXml });
-    const cut = await failure(parse(sourceOf(zip.subarray(0, zip.length / 2))));
+    const cut = await fileError(parse(sourceOf(zip.subarray(0, zip.length / 2))));
     expect(['unreadable', 'invalid_xml']).toContain(cut.code);
     const damaged = Uint8Array.from(zip);
     damaged.fill(0xff, 60, 400);
-    expect(['unreadable', 'invalid_xml']).toContain((await failure(parse(sourceOf(damaged)))).code);
+    expect(['unreadable', 'invalid_xml']).toContain((await fileError(parse(sourceOf(damaged)))).code);
   });
 });
 
 describe('Apple Health on any input', () => {
+  const neverWorseThanImportFileError = onlyImportFileErrors(appleHealthImporter, 511, expectPlausible);
+
   const zip = zipSync({ 'apple_health_export/export.xml': fixtureXml }, { level: 6 });
-
-  const damage = (original: Uint8Array) =>
-    fc
-      .array(
-        fc.record({
-          at: fc.nat(original.length - 1),
-          byte: fc.integer({ min: 0, max: 255 }),
-          remove: fc.boolean(),
-        }),
-        {
-          minLength: 1,
-          maxLength: 6,
-        },
-      )
-      .map((changes) => {
-        const bytes = [...original];
-        for (const { at, byte, remove } of changes) {
-          if (remove) bytes.splice(at, 1);
-          else bytes[at] = byte;
-        }
-        return Uint8Array.from(bytes);
-      });
-
-  const neverWorseThanImportFileError = async (bytes: Uint8Array) => {
-    try {
-      for (const item of await parse(sourceOf(bytes, 511))) expectPlausible(item);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ImportFileError);
-    }
-  };
 
   it('never throws anything but ImportFileError on random bytes', async () => {
     await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), neverWorseThanImportFileError), {
@@ -367,11 +306,11 @@ describe('Apple Health on any input', () => {
   });
 
   it('never throws anything but ImportFileError on a damaged export.xml, and keeps observations plausible', async () => {
-    await fc.assert(fc.asyncProperty(damage(fixtureXml), neverWorseThanImportFileError), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(damaged(fixtureXml), neverWorseThanImportFileError), { numRuns: 200 });
   });
 
   it('never throws anything but ImportFileError on a damaged export.zip', async () => {
-    await fc.assert(fc.asyncProperty(damage(zip), neverWorseThanImportFileError), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(damaged(zip), neverWorseThanImportFileError), { numRuns: 200 });
   });
 
   it('keeps any record it accepts plausible', async () => {

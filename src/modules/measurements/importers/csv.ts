@@ -126,6 +126,33 @@ export function sniffDelimiter(text: string): Delimiter {
 }
 
 /**
+ * The items of a CSV export whose header is record `headerIndex` (0-based): records above it (a title row
+ * that may hold the person's name) are skipped unread, the header is ignored, every later record becomes
+ * `row`'s item, and records that could not be read stay rejected.
+ */
+export async function* csvItems(
+  source: ImportSource,
+  delimiter: Delimiter,
+  options: Pick<ImportOptions, 'onProgress'>,
+  headerIndex: number,
+  row: (line: number, fields: string[]) => ParsedItem,
+): AsyncGenerator<ParsedItem> {
+  let index = 0;
+  for await (const batch of readCsv(source, delimiter, options)) {
+    for (const record of batch) {
+      if (!('fields' in record)) {
+        yield record;
+        continue;
+      }
+      const position = index++;
+      if (position < headerIndex) continue;
+      if (position === headerIndex) yield { kind: 'ignored', line: record.line };
+      else yield row(record.line, record.fields);
+    }
+  }
+}
+
+/**
  * Streams the CSV records of a source, a batch for each chunk read: a year of one-minute readings is half a
  * million short records, and handing each over through its own promise took longer than splitting it.
  * Quoting follows RFC 4180 loosely, as csv-parse reads it with `relax_quotes` (a stray quote inside a field

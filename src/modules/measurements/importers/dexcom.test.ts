@@ -3,13 +3,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
 import { dexcomImporter } from './dexcom.ts';
-import {
-  ImportFileError,
-  type ImportOptions,
-  type ImportSource,
-  type ParsedItem,
-  type ParsedObservation,
-} from './types.ts';
+import { fileError, observations, parseAll, rejections } from './test-support.ts';
+import type { ImportOptions, ImportSource, ParsedObservation } from './types.ts';
 
 const fileSource = (url: URL): ImportSource => ({
   name: url.pathname,
@@ -22,25 +17,8 @@ const textSource = (text: string): ImportSource => ({
   open: () => Readable.from([Buffer.from(text)]),
 });
 
-async function parse(source: ImportSource, options: Partial<ImportOptions> = {}): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of dexcomImporter.parse(source, { timeZone: 'Europe/Amsterdam', ...options })) {
-    items.push(item);
-  }
-  return items;
-}
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
-const rejections = (items: ParsedItem[]) =>
-  items.flatMap((item) => (item.kind === 'rejected' ? [{ line: item.line, reason: item.reason }] : []));
-async function fileError(attempt: Promise<unknown>): Promise<ImportFileError> {
-  const error = await attempt.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
-}
+const parse = (source: ImportSource, options: Partial<ImportOptions> = {}) =>
+  parseAll(dexcomImporter, source, options);
 
 const HEADER =
   'Index,Timestamp (YYYY-MM-DDThh:mm:ss),Event Type,Event Subtype,Patient Info,Device Info,Source Device ID,Glucose Value (mg/dL),Insulin Value (u),Carb Value (grams),Duration (hh:mm:ss),Glucose Rate of Change (mg/dL/min),Transmitter Time (Long Integer),Transmitter ID';

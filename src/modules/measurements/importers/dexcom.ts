@@ -20,6 +20,7 @@ import { toMmol } from '../../../science/glucose/units.ts';
 import { CODES } from '../codes.ts';
 import {
   clip,
+  csvItems,
   type Delimiter,
   decodeText,
   fieldAt,
@@ -31,7 +32,6 @@ import {
   parseIsoWallClock,
   peekBytes,
   ReadingStreams,
-  readCsv,
   SNIFF_BYTES,
   unitInHeader,
 } from './csv.ts';
@@ -96,19 +96,7 @@ async function* parseDexcom(source: ImportSource, options: ImportOptions): Async
   checkTimeZone(options.timeZone);
   const { columns, delimiter } = await readLayout(source);
   const streams = new ReadingStreams(options.timeZone, 'dexcom:');
-  let first = true;
-  for await (const batch of readCsv(source, delimiter, options)) {
-    for (const record of batch) {
-      if (!('fields' in record)) {
-        yield record;
-      } else if (first) {
-        first = false;
-        yield { kind: 'ignored', line: record.line };
-      } else {
-        yield rowItem(record.line, record.fields, columns, streams);
-      }
-    }
-  }
+  yield* csvItems(source, delimiter, options, 0, (line, fields) => rowItem(line, fields, columns, streams));
 }
 
 function rowItem(line: number, fields: string[], columns: Columns, streams: ReadingStreams): ParsedItem {

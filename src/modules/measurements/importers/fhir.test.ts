@@ -3,55 +3,23 @@ import type { Bundle, Observation } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
-import { CODES, OBSERVATION_CODES } from '../codes.ts';
+import { CODES } from '../codes.ts';
 import { fhirImporter } from './fhir.ts';
-import { EARLIEST_TIME, MAX_AHEAD_MS, PLAUSIBLE_RANGE } from './json-stream.ts';
-import { ImportFileError, type ImportSource, type ParsedItem, type ParsedObservation } from './types.ts';
+import {
+  damaged,
+  expectPlausible,
+  observations,
+  onlyImportFileErrors,
+  parseAll,
+  sourceOf,
+} from './test-support.ts';
+import { ImportFileError, type ImportSource } from './types.ts';
 
 const bundleFile = readFileSync(new URL('./fixtures/fhir-bundle.json', import.meta.url));
 const ndjsonFile = readFileSync(new URL('./fixtures/fhir-observations.ndjson', import.meta.url));
 
-function sourceOf(content: string | Uint8Array, chunkSize = 65_536): ImportSource {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  return {
-    name: 'bundle.json',
-    size: bytes.length,
-    async *open() {
-      for (let offset = 0; offset < bytes.length; offset += chunkSize)
-        yield bytes.subarray(offset, offset + chunkSize);
-    },
-  };
-}
-
-async function parse(source: ImportSource, timeZone = 'Europe/Amsterdam'): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of fhirImporter.parse(source, { timeZone })) items.push(item);
-  return items;
-}
-
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
-
-function expectPlausible(item: ParsedItem): void {
-  if (item.kind !== 'observation') {
-    expect(item.line).toBeGreaterThan(0);
-    return;
-  }
-  const { code, time, endTime, value } = item.observation;
-  expect(OBSERVATION_CODES).toContain(code);
-  expect(time).toBeGreaterThanOrEqual(EARLIEST_TIME);
-  expect(time).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
-  if (endTime !== null) {
-    expect(endTime).toBeGreaterThanOrEqual(time);
-    expect(endTime - time).toBeLessThanOrEqual(25 * 3_600_000);
-    expect(endTime).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
-  }
-  const glucose = code === CODES.cgmGlucose || code === CODES.capillaryGlucose;
-  // Glucose written in mg/dL may go down to 18 mg/dL, a hair under 1 mmol/L.
-  expect(value).toBeGreaterThanOrEqual(glucose ? toMmol(18) : PLAUSIBLE_RANGE[code].min);
-  expect(value).toBeLessThanOrEqual(PLAUSIBLE_RANGE[code].max);
-  if (glucose) expect(value).toBeLessThanOrEqual(50);
-}
+const parse = (source: ImportSource, timeZone = 'Europe/Amsterdam') =>
+  parseAll(fhirImporter, source, { timeZone });
 
 describe('a FHIR Bundle of Observations', () => {
   it('reads CGM glucose in mg/dL and mmol/L under one code, in mmol/L', async () => {
@@ -233,35 +201,7 @@ describe('a FHIR Bundle of Observations', () => {
 });
 
 describe('FHIR on any input', () => {
-  const damage = (original: Uint8Array) =>
-    fc
-      .array(
-        fc.record({
-          at: fc.nat(original.length - 1),
-          byte: fc.integer({ min: 0, max: 255 }),
-          remove: fc.boolean(),
-        }),
-        {
-          minLength: 1,
-          maxLength: 6,
-        },
-      )
-      .map((changes) => {
-        const bytes = [...original];
-        for (const { at, byte, remove } of changes) {
-          if (remove) bytes.splice(at, 1);
-          else bytes[at] = byte;
-        }
-        return Uint8Array.from(bytes);
-      });
-
-  const neverWorseThanImportFileError = async (bytes: Uint8Array) => {
-    try {
-      for (const item of await parse(sourceOf(bytes, 301))) expectPlausible(item);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ImportFileError);
-    }
-  };
+  const neverWorseThanImportFileError = onlyImportFileErrors(fhirImporter, 301);
 
   it('never throws anything but ImportFileError on random bytes', async () => {
     await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), neverWorseThanImportFileError), {
@@ -270,8 +210,8 @@ describe('FHIR on any input', () => {
   });
 
   it('never throws anything but ImportFileError on a damaged Bundle or NDJSON file', async () => {
-    await fc.assert(fc.asyncProperty(damage(bundleFile), neverWorseThanImportFileError), { numRuns: 200 });
-    await fc.assert(fc.asyncProperty(damage(ndjsonFile), neverWorseThanImportFileError), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(damaged(bundleFile), neverWorseThanImportFileError), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(damaged(ndjsonFile), neverWorseThanImportFileError), { numRuns: 200 });
   });
 
   it('keeps any Observation it accepts plausible', async () => {

@@ -2,13 +2,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
 import { genericCsvImporter } from './generic-csv.ts';
-import {
-  ImportFileError,
-  type ImportOptions,
-  type ImportSource,
-  type ParsedItem,
-  type ParsedObservation,
-} from './types.ts';
+import { observations, parseAll } from './test-support.ts';
+import { ImportFileError, type ImportOptions, type ImportSource } from './types.ts';
 
 function* chunks(bytes: Buffer, size: number) {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -20,18 +15,8 @@ const textSource = (text: string): ImportSource => ({
   open: () => Readable.from(chunks(Buffer.from(text), 13)),
 });
 
-async function parse(text: string, options: Partial<ImportOptions> = {}): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of genericCsvImporter.parse(textSource(text), {
-    timeZone: 'Europe/Amsterdam',
-    ...options,
-  })) {
-    items.push(item);
-  }
-  return items;
-}
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
+const parse = (text: string, options: Partial<ImportOptions> = {}) =>
+  parseAll(genericCsvImporter, textSource(text), options);
 
 const IGLU = [
   '"id","time","gl"',

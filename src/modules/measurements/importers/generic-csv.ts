@@ -8,6 +8,7 @@
 import { CODES } from '../codes.ts';
 import {
   clip,
+  csvItems,
   type Delimiter,
   decodeText,
   fieldAt,
@@ -16,7 +17,6 @@ import {
   parseIsoWallClock,
   peekBytes,
   ReadingStreams,
-  readCsv,
   SNIFF_BYTES,
 } from './csv.ts';
 import { checkTimeZone, isValidWallClock, type ResolvedTime } from './local-time.ts';
@@ -82,19 +82,7 @@ async function* parseGenericCsv(source: ImportSource, options: ImportOptions): A
   checkTimeZone(options.timeZone);
   const { columns, delimiter } = await readLayout(source);
   const streams = new ReadingStreams(options.timeZone, 'csv:');
-  let first = true;
-  for await (const batch of readCsv(source, delimiter, options)) {
-    for (const record of batch) {
-      if (!('fields' in record)) {
-        yield record;
-      } else if (first) {
-        first = false;
-        yield { kind: 'ignored', line: record.line };
-      } else {
-        yield rowItem(record.line, record.fields, columns, streams);
-      }
-    }
-  }
+  yield* csvItems(source, delimiter, options, 0, (line, fields) => rowItem(line, fields, columns, streams));
 }
 
 function rowItem(line: number, fields: string[], columns: Columns, streams: ReadingStreams): ParsedItem {

@@ -11,6 +11,7 @@ import {
   timeProblem,
   valueProblem,
 } from './json-stream.ts';
+import { fileError } from './test-support.ts';
 import { ImportFileError } from './types.ts';
 
 async function* pieces(text: string | Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -26,15 +27,6 @@ async function values(
   const items: JsonItem[] = [];
   for await (const item of readJsonValues(pieces(text, size), options)) items.push(item);
   return items;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ImportFileError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
 }
 
 describe('reading the values of a JSON file one at a time', () => {
@@ -108,16 +100,16 @@ describe('reading the values of a JSON file one at a time', () => {
   });
 
   it('refuses a file that is not the layout asked for, empty, or not JSON', async () => {
-    expect((await failure(values('{"a":1}', { acceptObjects: false }))).code).toBe('unknown_layout');
-    expect((await failure(values('  \n ', { acceptObjects: true }))).code).toBe('empty_file');
-    const notJson = await failure(values('id,time,gl\n1,2,3', { acceptObjects: true }, 100));
+    expect((await fileError(values('{"a":1}', { acceptObjects: false }))).code).toBe('unknown_layout');
+    expect((await fileError(values('  \n ', { acceptObjects: true }))).code).toBe('empty_file');
+    const notJson = await fileError(values('id,time,gl\n1,2,3', { acceptObjects: true }, 100));
     expect(notJson.code).toBe('unknown_layout');
     expect(notJson.message).toContain('starts with "id,time,gl');
   });
 
   it('yields the values before a break, then says where the JSON broke or was cut short', async () => {
     const seen: JsonItem[] = [];
-    const broken = await failure(
+    const broken = await fileError(
       (async () => {
         for await (const item of readJsonValues(pieces('[{"a":1},{"b":2},{"c" 3}]', 4), {
           acceptObjects: false,
@@ -129,7 +121,7 @@ describe('reading the values of a JSON file one at a time', () => {
     expect(seen.map((item) => item.line)).toEqual([1, 2]);
     expect(broken.code).toBe('invalid_json');
     expect(broken.message).toContain('after value 2');
-    const cut = await failure(values('[{"a":1},{"b":', { acceptObjects: false }));
+    const cut = await fileError(values('[{"a":1},{"b":', { acceptObjects: false }));
     expect(cut.code).toBe('invalid_json');
     expect(cut.message).toContain('ends before its JSON is complete');
   });

@@ -3,13 +3,8 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
 import { libreViewImporter } from './libreview.ts';
-import {
-  ImportFileError,
-  type ImportOptions,
-  type ImportSource,
-  type ParsedItem,
-  type ParsedObservation,
-} from './types.ts';
+import { fileError, observations, parseAll, rejections } from './test-support.ts';
+import type { ImportOptions, ImportSource, ParsedObservation } from './types.ts';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const fixture = (name: string) => new URL(name, FIXTURES);
@@ -26,25 +21,8 @@ const textSource = (text: string): ImportSource => ({
   open: () => Readable.from([Buffer.from(text)]),
 });
 
-async function parse(source: ImportSource, options: Partial<ImportOptions> = {}): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of libreViewImporter.parse(source, { timeZone: 'Europe/Amsterdam', ...options })) {
-    items.push(item);
-  }
-  return items;
-}
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
-const rejections = (items: ParsedItem[]) =>
-  items.flatMap((item) => (item.kind === 'rejected' ? [{ line: item.line, reason: item.reason }] : []));
-async function fileError(attempt: Promise<unknown>): Promise<ImportFileError> {
-  const error = await attempt.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
-}
+const parse = (source: ImportSource, options: Partial<ImportOptions> = {}) =>
+  parseAll(libreViewImporter, source, options);
 
 const EN_HEADER = (unit: string) =>
   `Device,Serial Number,Device Timestamp,Record Type,Historic Glucose ${unit},Scan Glucose ${unit},Non-numeric Rapid-Acting Insulin,Rapid-Acting Insulin (units),Non-numeric Food,Carbohydrates (grams),Carbohydrates (servings),Non-numeric Long-Acting Insulin,Long-Acting Insulin (units),Notes,Strip Glucose ${unit},Ketone mmol/L,Meal Insulin (units),Correction Insulin (units),User Change Insulin (units)`;

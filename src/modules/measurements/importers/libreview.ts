@@ -19,6 +19,7 @@
 import { CODES } from '../codes.ts';
 import {
   clip,
+  csvItems,
   type Delimiter,
   decodeText,
   fieldAt,
@@ -261,20 +262,9 @@ async function* parseLibreView(source: ImportSource, options: ImportOptions): As
   const layout = await readLayout(source);
   const dateOrder = await detectDateOrder(source, layout, options);
   const streams = new ReadingStreams(options.timeZone, 'libre:');
-  let index = 0;
-  for await (const batch of readCsv(source, layout.delimiter, options)) {
-    for (const record of batch) {
-      if (!('fields' in record)) {
-        yield record;
-        continue;
-      }
-      const position = index++;
-      // The title row above the header holds the person's name: skipped, never looked into.
-      if (position < layout.headerIndex) continue;
-      if (position === layout.headerIndex) yield { kind: 'ignored', line: record.line };
-      else yield rowItem(record.line, record.fields, layout, dateOrder, streams);
-    }
-  }
+  yield* csvItems(source, layout.delimiter, options, layout.headerIndex, (line, fields) =>
+    rowItem(line, fields, layout, dateOrder, streams),
+  );
 }
 
 function rowItem(

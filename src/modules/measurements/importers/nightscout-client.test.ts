@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CODES } from '../codes.ts';
 import { advanceSince, type NightscoutPullOptions, pullNightscout } from './nightscout-client.ts';
-import { ImportFileError, type ParsedItem } from './types.ts';
+import { fileError } from './test-support.ts';
+import type { ParsedItem } from './types.ts';
 
 const SECRET = 'correct horse battery staple';
 const TOKEN = 'readable-5f3c2a1b9d8e7f60';
@@ -109,15 +110,6 @@ async function pull(options: NightscoutPullOptions): Promise<ParsedItem[]> {
 const glucoseTimes = (items: ParsedItem[]) =>
   items.flatMap((item) => (item.kind === 'observation' ? [item.observation.time] : [])).sort((a, b) => a - b);
 
-async function failure(promise: Promise<unknown>): Promise<ImportFileError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ImportFileError);
-  return error as ImportFileError;
-}
-
 const START = Date.UTC(2025, 0, 1);
 
 describe('pulling entries from a Nightscout site', () => {
@@ -182,7 +174,7 @@ describe('pulling entries from a Nightscout site', () => {
 
   it('says clearly when the secret is wrong', async () => {
     const { baseUrl } = await startSite();
-    const error = await failure(pull({ baseUrl, apiSecret: 'wrong' }));
+    const error = await fileError(pull({ baseUrl, apiSecret: 'wrong' }));
     expect(error.code).toBe('nightscout_unauthorized');
     expect(error.message).toContain('refused the API secret or token (HTTP 401)');
   });
@@ -191,7 +183,7 @@ describe('pulling entries from a Nightscout site', () => {
     const { site, baseUrl } = await startSite();
     await site.stop();
     sites.splice(sites.indexOf(site), 1);
-    const error = await failure(pull({ baseUrl, apiSecret: SECRET }));
+    const error = await fileError(pull({ baseUrl, apiSecret: SECRET }));
     expect(error.code).toBe('nightscout_unreachable');
     expect(error.message).toBe(`The Nightscout site ${baseUrl} cannot be reached.`);
   });
@@ -199,17 +191,17 @@ describe('pulling entries from a Nightscout site', () => {
   it('tells a server failure, a wrong address and an answer that is not Nightscout apart', async () => {
     const { site, baseUrl } = await startSite();
     site.answer = 'crash';
-    expect((await failure(pull({ baseUrl, apiSecret: SECRET }))).code).toBe('nightscout_unreachable');
+    expect((await fileError(pull({ baseUrl, apiSecret: SECRET }))).code).toBe('nightscout_unreachable');
     site.answer = 'not-found';
-    expect((await failure(pull({ baseUrl, apiSecret: SECRET }))).code).toBe('nightscout_invalid');
+    expect((await fileError(pull({ baseUrl, apiSecret: SECRET }))).code).toBe('nightscout_invalid');
     site.answer = 'html';
-    const html = await failure(pull({ baseUrl, apiSecret: SECRET }));
+    const html = await fileError(pull({ baseUrl, apiSecret: SECRET }));
     expect(html.code).toBe('nightscout_invalid');
     expect(html.message).toContain('did not answer with JSON');
-    expect((await failure(pull({ baseUrl: 'ftp://example.org', apiSecret: SECRET }))).code).toBe(
+    expect((await fileError(pull({ baseUrl: 'ftp://example.org', apiSecret: SECRET }))).code).toBe(
       'nightscout_unreachable',
     );
-    expect((await failure(pull({ baseUrl: 'not an address', apiSecret: SECRET }))).code).toBe(
+    expect((await fileError(pull({ baseUrl: 'not an address', apiSecret: SECRET }))).code).toBe(
       'nightscout_unreachable',
     );
   });

@@ -2,48 +2,14 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
-import { CODES, OBSERVATION_CODES } from '../codes.ts';
-import { EARLIEST_TIME, MAX_AHEAD_MS } from './json-stream.ts';
+import { CODES } from '../codes.ts';
 import { nightscoutImporter, parseNightscoutEntry } from './nightscout.ts';
-import { ImportFileError, type ImportSource, type ParsedItem, type ParsedObservation } from './types.ts';
+import { expectPlausible, observations, parseAll, sourceOf } from './test-support.ts';
+import { ImportFileError, type ImportSource } from './types.ts';
 
 const fixture = readFileSync(new URL('./fixtures/ns-entries.json', import.meta.url));
 
-function sourceOf(content: string | Uint8Array, chunkSize = 65_536): ImportSource {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-  return {
-    name: 'entries.json',
-    size: bytes.length,
-    async *open() {
-      for (let offset = 0; offset < bytes.length; offset += chunkSize)
-        yield bytes.subarray(offset, offset + chunkSize);
-    },
-  };
-}
-
-async function parse(source: ImportSource): Promise<ParsedItem[]> {
-  const items: ParsedItem[] = [];
-  for await (const item of nightscoutImporter.parse(source, { timeZone: 'Europe/Amsterdam' }))
-    items.push(item);
-  return items;
-}
-
-const observations = (items: ParsedItem[]): ParsedObservation[] =>
-  items.flatMap((item) => (item.kind === 'observation' ? [item.observation] : []));
-
-function expectPlausible(item: ParsedItem): void {
-  if (item.kind !== 'observation') {
-    expect(item.line).toBeGreaterThan(0);
-    return;
-  }
-  const { code, time, value, utcOffsetMinutes } = item.observation;
-  expect(OBSERVATION_CODES).toContain(code);
-  expect(time).toBeGreaterThanOrEqual(EARLIEST_TIME);
-  expect(time).toBeLessThanOrEqual(Date.now() + MAX_AHEAD_MS);
-  expect(value).toBeGreaterThanOrEqual(toMmol(18));
-  expect(value).toBeLessThanOrEqual(50);
-  expect(Math.abs(utcOffsetMinutes)).toBeLessThanOrEqual(18 * 60);
-}
+const parse = (source: ImportSource) => parseAll(nightscoutImporter, source);
 
 describe('Nightscout entries', () => {
   it('reads sgv as CGM glucose and mbg as finger-prick glucose, both from mg/dL', async () => {
