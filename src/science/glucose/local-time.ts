@@ -45,6 +45,14 @@ export function checkTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
 
+/**
+ * Local wall-clock time minus UTC, in milliseconds, at `time` (epoch ms) in the zone.
+ * @throws RangeError for an unknown time zone.
+ */
+export function utcOffsetMs(timeZone: string, time: number): number {
+  return offsetAt(formatterFor(timeZone), time);
+}
+
 /** Local wall-clock time minus UTC, in milliseconds, at `time` (epoch ms). */
 function offsetAt(formatter: Intl.DateTimeFormat, time: number): number {
   let year = 0;

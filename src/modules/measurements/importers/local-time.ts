@@ -15,6 +15,7 @@
  * are computed once per day and cached, so a year of 1-minute readings needs under a thousand Intl calls.
  */
 
+import { checkTimeZone as checkScienceTimeZone, utcOffsetMs } from '../../../science/glucose/local-time.ts';
 import { ImportFileError } from './types.ts';
 
 /** A wall-clock time as written in a file; month 1–12. */
@@ -67,7 +68,7 @@ class ZoneOffsets {
   private lastDayKey = Number.NaN;
   private lastDay: DayOffsets | undefined;
 
-  constructor(private readonly formatter: Intl.DateTimeFormat) {}
+  constructor(private readonly timeZone: string) {}
 
   /** The instants the local time `local` (wall-clock numbers read as UTC ms) can mean, earliest first. */
   candidates(local: number): { earlier: number; later: number; gapMs: number } {
@@ -102,23 +103,7 @@ class ZoneOffsets {
 
   /** Local time minus UTC in ms at the instant `time`. */
   offsetAt(time: number): number {
-    const parts = this.formatter.formatToParts(time);
-    let year = 0;
-    let month = 0;
-    let day = 0;
-    let hour = 0;
-    let minute = 0;
-    let second = 0;
-    for (const part of parts) {
-      if (part.type === 'year') year = Number(part.value);
-      else if (part.type === 'month') month = Number(part.value);
-      else if (part.type === 'day') day = Number(part.value);
-      else if (part.type === 'hour') hour = Number(part.value);
-      else if (part.type === 'minute') minute = Number(part.value);
-      else if (part.type === 'second') second = Number(part.value);
-    }
-    const wholeSecond = Math.floor(time / 1000) * 1000;
-    return Date.UTC(year, month - 1, day, hour, minute, second) - wholeSecond;
+    return utcOffsetMs(this.timeZone, time);
   }
 
   private dayOffsets(dayStart: number): DayOffsets {
@@ -144,26 +129,16 @@ const zones = new Map<string, ZoneOffsets>();
 function zoneOffsets(timeZone: string): ZoneOffsets {
   const known = zones.get(timeZone);
   if (known) return known;
-  let formatter: Intl.DateTimeFormat;
   try {
     if (typeof timeZone !== 'string' || timeZone.trim() === '') throw new RangeError('empty');
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    checkScienceTimeZone(timeZone);
   } catch {
     throw new ImportFileError(
       'unknown_time_zone',
       `Unknown time zone '${String(timeZone)}': use an IANA name such as Europe/Amsterdam.`,
     );
   }
-  const zone = new ZoneOffsets(formatter);
+  const zone = new ZoneOffsets(timeZone);
   zones.set(timeZone, zone);
   return zone;
 }
