@@ -1,7 +1,15 @@
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
-import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
+import { localDateOf } from './calendar.ts';
+import {
+  type Citizen,
+  citizenWithFortnight,
+  decideInsights,
+  FIVE_MINUTES,
+  importReadings,
+  midnight,
+  ZONE,
+} from './test-support.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -9,10 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const ZONE = 'Europe/Amsterdam';
-const FIVE_MINUTES = 300_000;
-
-type Citizen = Awaited<ReturnType<typeof joinedCitizen>>;
 interface Problem {
   code: string;
   errors: { in: string; pointer: string; detail: string }[];
@@ -22,45 +26,6 @@ interface Summary {
   days: number;
   periodEnd: string;
   metrics: { readings: number };
-}
-
-const midnight = (daysAgo: number) => startOfLocalDay(addDays(localDateOf(Date.now(), ZONE), -daysAgo), ZONE);
-
-/** Imports 5-minute CGM readings from a Nightscout file, as the participant would upload it. */
-async function importReadings(citizen: Citizen, from: number, count: number, mgdlAt: (i: number) => number) {
-  const entries = Array.from({ length: count }, (_, i) => ({
-    type: 'sgv',
-    sgv: mgdlAt(i),
-    date: from + i * FIVE_MINUTES,
-    device: 'xDrip-DexcomG6',
-  }));
-  const bytes = Buffer.from(JSON.stringify(entries));
-  const actor = { accountId: citizen.accountId, roles: ['citizen' as const], mfaVerified: false };
-  const summary = await app.measurements.importFile(
-    actor,
-    citizen.accountId,
-    { name: 'entries.json', size: bytes.length, open: () => Readable.from([bytes]) },
-    { format: 'nightscout' },
-  );
-  expect(summary.imported).toBe(count);
-}
-
-async function decide(citizen: Citizen, decision: 'granted' | 'refused') {
-  const answer = await citizen.client.post('/api/v1/me/consents', {
-    purposeKey: 'personal_insights',
-    decision,
-    documentVersion: 1,
-  });
-  expect(answer.status).toBe(201);
-}
-
-/** A member who allows personal insights, with 14 days of readings going 60, 120, 200 mg/dL in turn. */
-async function citizenWithFortnight() {
-  const citizen = await joinedCitizen(app);
-  await decide(citizen, 'granted');
-  const from = midnight(16);
-  await importReadings(citizen, from, 14 * 288, (i) => [60, 120, 200][i % 3] as number);
-  return { ...citizen, last: from + (14 * 288 - 1) * FIVE_MINUTES };
 }
 
 /** The summaries once the job has stored what `ready` waits for (the job runs after each import). */
@@ -77,7 +42,7 @@ async function summariesWhen(citizen: Citizen, ready: (summaries: Summary[]) => 
 
 describe('GET /api/v1/me/glucose/report', () => {
   it('answers the report of the last 14 local days by default', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const answer = await citizen.client.get<{
       available: boolean;
       period: { end: string; days: number };
@@ -101,14 +66,14 @@ describe('GET /api/v1/me/glucose/report', () => {
 
   it('says no_consent without personal insights, and no_data without readings', async () => {
     const refusing = await joinedCitizen(app);
-    await decide(refusing, 'refused');
-    await importReadings(refusing, midnight(2), 288, () => 100);
+    await decideInsights(refusing, 'refused');
+    await importReadings(app, refusing.accountId, midnight(2), 288, () => 100);
     const noConsent = await refusing.client.get('/api/v1/me/glucose/report?days=7');
     expect(noConsent.status).toBe(200);
     expect(noConsent.body).toEqual({ available: false, reason: 'no_consent' });
 
     const empty = await joinedCitizen(app);
-    await decide(empty, 'granted');
+    await decideInsights(empty, 'granted');
     const noData = await empty.client.get('/api/v1/me/glucose/report?days=30');
     expect(noData.body).toEqual({ available: false, reason: 'no_data' });
   });
@@ -124,7 +89,7 @@ describe('GET /api/v1/me/glucose/report', () => {
 
 describe('GET /api/v1/participants/:participantId/glucose/report', () => {
   it('denies a researcher who has no relation to the participant, and audits it', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const researcher = await createStaff(app, ['researcher']);
     const answer = await researcher.client.get<Problem>(
       `/api/v1/participants/${citizen.accountId}/glucose/report`,
@@ -139,7 +104,7 @@ describe('GET /api/v1/participants/:participantId/glucose/report', () => {
   });
 
   it('hides health data from support staff too', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     for (const role of ['data_steward', 'administrator'] as const) {
       const staff = await createStaff(app, [role]);
       const answer = await staff.client.get(`/api/v1/participants/${citizen.accountId}/glucose/report`);
@@ -148,7 +113,7 @@ describe('GET /api/v1/participants/:participantId/glucose/report', () => {
   });
 
   it('answers a participant asking for their own report by id as the me route does', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const answer = await citizen.client.get(
       `/api/v1/participants/${citizen.accountId}/glucose/report?days=7`,
     );
@@ -159,13 +124,13 @@ describe('GET /api/v1/participants/:participantId/glucose/report', () => {
 
 describe('stored summaries', () => {
   it('are computed by the job after an import, and replaced by the next one', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const first = await summariesWhen(citizen, (list) => list.length === 2);
     expect(first.map((summary) => summary.days)).toEqual([14, 90]);
     expect(first[0]?.periodEnd).toBe(new Date(citizen.last).toISOString());
 
     const next = citizen.last + FIVE_MINUTES;
-    await importReadings(citizen, next, 12, () => 100);
+    await importReadings(app, citizen.accountId, next, 12, () => 100);
     const lastReading = new Date(next + 11 * FIVE_MINUTES).toISOString();
     const second = await summariesWhen(citizen, (list) =>
       list.every((summary) => summary.periodEnd === lastReading),
@@ -176,7 +141,7 @@ describe('stored summaries', () => {
   });
 
   it('are given as a FHIR Bundle of CGM IG Observations', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     await summariesWhen(citizen, (list) => list.length === 2);
     const answer = await citizen.client.raw('GET', '/api/v1/me/glucose/summaries/fhir');
     expect(answer.statusCode).toBe(200);
@@ -204,7 +169,7 @@ describe('stored summaries', () => {
 
   it('are not shown without consent', async () => {
     const citizen = await joinedCitizen(app);
-    await decide(citizen, 'refused');
+    await decideInsights(citizen, 'refused');
     const answer = await citizen.client.get<Problem>('/api/v1/me/glucose/summaries');
     expect(answer.status).toBe(403);
     expect(answer.body.code).toBe('consent_required');
@@ -213,7 +178,7 @@ describe('stored summaries', () => {
 
 describe('GET /api/v1/me/glucose/report.pdf', () => {
   it('downloads one A4 page in the chosen language and unit', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const answer = await citizen.client.raw('GET', '/api/v1/me/glucose/report.pdf?days=14&unit=mgdl&lang=en');
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/pdf');

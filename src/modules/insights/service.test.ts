@@ -1,98 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
-import { type Actor, createAccessPolicy } from '../../platform/access/index.ts';
-import { migrate } from '../../platform/db/index.ts';
-import { createConsentChecker } from '../consent/index.ts';
-import { createMeasurementReader, measurementRules } from '../measurements/index.ts';
+import type { Actor } from '../../platform/access/index.ts';
 import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
-import { insightsMigrations, insightsRules } from './index.ts';
-import { createInsightsService, type InsightsService } from './service.ts';
+import type { InsightsService } from './service.ts';
 import { createInsightsStore } from './store.ts';
+import {
+  actorOf,
+  citizenWithFortnight,
+  decideInsights,
+  FIVE_MINUTES,
+  importReadings,
+  midnight,
+  ZONE,
+} from './test-support.ts';
 
 /**
  * The insights service on the whole platform: participants join and decide consent through the API, CGM data
- * arrive through the measurement module's importer, and the service decides with the access policy and the
- * consent module's answers. Its own rules and table are added here, so these tests do not depend on how the
- * app wires the module.
+ * arrive through the measurement module's importer, and the service decides with the one access policy.
  */
 let app: TestApp;
 let insights: InsightsService;
 beforeAll(async () => {
   app = await createTestApp();
-  await migrate(app.database, [insightsMigrations]);
-  const access = createAccessPolicy(
-    {
-      rules: { ...insightsRules, ...measurementRules },
-      relations: {},
-      consent: createConsentChecker(app.database.db),
-    },
-    app.audit,
-  );
-  insights = createInsightsService({
-    store: createInsightsStore(app.database.db),
-    access,
-    reader: createMeasurementReader(app.database),
-    timeZoneOf: async () => 'Europe/Amsterdam',
-    clock: () => new Date(),
-  });
+  insights = app.insights;
 });
 afterAll(() => app?.stop());
 
-const FIVE_MINUTES = 300_000;
-const ZONE = 'Europe/Amsterdam';
-
-const actorOf = (accountId: string): Actor => ({ accountId, roles: ['citizen'], mfaVerified: false });
-
-/** Local midnight `daysAgo` days before today in Amsterdam. */
-const midnight = (daysAgo: number) => startOfLocalDay(addDays(localDateOf(Date.now(), ZONE), -daysAgo), ZONE);
-
-/** A Nightscout entries file of 5-minute CGM readings (continuous, in mg/dL). */
-function nightscoutFile(from: number, count: number, mgdlAt: (index: number) => number) {
-  const entries = Array.from({ length: count }, (_, i) => ({
-    type: 'sgv',
-    sgv: mgdlAt(i),
-    date: from + i * FIVE_MINUTES,
-    device: 'xDrip-DexcomG6',
-  }));
-  const bytes = Buffer.from(JSON.stringify(entries));
-  return { name: 'entries.json', size: bytes.length, open: () => Readable.from([bytes]) };
-}
-
-async function importReadings(accountId: string, from: number, count: number, mgdlAt: (i: number) => number) {
-  const summary = await app.measurements.importFile(
-    actorOf(accountId),
-    accountId,
-    nightscoutFile(from, count, mgdlAt),
-    {
-      format: 'nightscout',
-    },
-  );
-  expect(summary.imported).toBe(count);
-}
-
-async function decide(citizen: Awaited<ReturnType<typeof joinedCitizen>>, decision: 'granted' | 'refused') {
-  const answer = await citizen.client.post('/api/v1/me/consents', {
-    purposeKey: 'personal_insights',
-    decision,
-    documentVersion: 1,
-  });
-  expect(answer.status).toBe(201);
-}
-
-/** A member who allows personal insights, with 14 days of readings going 60, 120, 200 mg/dL in turn. */
-async function citizenWithFortnight() {
-  const citizen = await joinedCitizen(app);
-  await decide(citizen, 'granted');
-  const from = midnight(16);
-  await importReadings(citizen.accountId, from, 14 * 288, (i) => [60, 120, 200][i % 3] as number);
-  return { ...citizen, from, last: from + (14 * 288 - 1) * FIVE_MINUTES };
-}
-
 describe('the glucose report', () => {
   it('reports the local days ending with the latest reading, from the stored CGM readings', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const answer = await insights.report(actorOf(citizen.accountId), citizen.accountId, 7);
     if (!answer.available) throw new Error(`no report: ${answer.reason}`);
     expect(answer.period.end).toBe(new Date(citizen.last).toISOString());
@@ -115,14 +52,14 @@ describe('the glucose report', () => {
 
   it('tells a participant without consent, or without readings, why there is no report', async () => {
     const refusing = await joinedCitizen(app);
-    await decide(refusing, 'refused');
-    await importReadings(refusing.accountId, midnight(3), 288, () => 100);
+    await decideInsights(refusing, 'refused');
+    await importReadings(app, refusing.accountId, midnight(3), 288, () => 100);
     expect(await insights.report(actorOf(refusing.accountId), refusing.accountId, 14)).toEqual({
       available: false,
       reason: 'no_consent',
     });
     const empty = await joinedCitizen(app);
-    await decide(empty, 'granted');
+    await decideInsights(empty, 'granted');
     expect(await insights.report(actorOf(empty.accountId), empty.accountId, 14)).toEqual({
       available: false,
       reason: 'no_data',
@@ -130,7 +67,7 @@ describe('the glucose report', () => {
   });
 
   it('refuses staff without a relation to the participant, and audits the refusal', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const researcher: Actor = { accountId: randomUUID(), roles: ['researcher'], mfaVerified: true };
     await expect(insights.report(researcher, citizen.accountId, 14)).rejects.toMatchObject({
       code: 'forbidden',
@@ -146,12 +83,12 @@ describe('the glucose report', () => {
   });
 
   it('renders the participant’s own report as a one-page PDF, and refuses one without readings', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     const pdf = await insights.pdf(actorOf(citizen.accountId), { days: 14, unit: 'mmol', lang: 'nl' });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g)).toHaveLength(1);
     const empty = await joinedCitizen(app);
-    await decide(empty, 'granted');
+    await decideInsights(empty, 'granted');
     await expect(
       insights.pdf(actorOf(empty.accountId), { days: 14, unit: 'mmol', lang: 'nl' }),
     ).rejects.toMatchObject({ code: 'not_found' });
@@ -160,7 +97,7 @@ describe('the glucose report', () => {
 
 describe('the summaries job', () => {
   it('stores the 14- and 90-day summaries, and a second run replaces them', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     expect(await insights.recompute(citizen.accountId)).toEqual({ stored: 2, removed: 0 });
     const first = await insights.summaries(actorOf(citizen.accountId), citizen.accountId);
     expect(first.map((summary) => summary.days)).toEqual([14, 90]);
@@ -175,7 +112,7 @@ describe('the summaries job', () => {
     );
 
     // A day more of readings: the job runs again and the summaries move on, replaced rather than added.
-    await importReadings(citizen.accountId, citizen.last + FIVE_MINUTES, 288, () => 100);
+    await importReadings(app, citizen.accountId, citizen.last + FIVE_MINUTES, 288, () => 100);
     expect(await insights.recompute(citizen.accountId)).toEqual({ stored: 2, removed: 0 });
     const second = await insights.summaries(actorOf(citizen.accountId), citizen.accountId);
     expect(second.map((summary) => summary.days)).toEqual([14, 90]);
@@ -185,21 +122,21 @@ describe('the summaries job', () => {
   });
 
   it('computes nothing without consent, and removes what it stored before', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     await insights.recompute(citizen.accountId);
-    await decide(citizen, 'refused');
+    await decideInsights(citizen, 'refused');
     // The app's own job may have run in between and removed them first: what counts is that none are left.
     expect(await insights.recompute(citizen.accountId)).toMatchObject({ stored: 0 });
     expect(await createInsightsStore(app.database.db).summariesOf(citizen.accountId)).toEqual([]);
     await expect(insights.summaries(actorOf(citizen.accountId), citizen.accountId)).rejects.toMatchObject({
       code: 'consent_required',
     });
-    await decide(citizen, 'granted');
+    await decideInsights(citizen, 'granted');
     expect(await insights.summaries(actorOf(citizen.accountId), citizen.accountId)).toEqual([]);
   });
 
   it('gives the stored summaries as FHIR Observations with the CGM IG codes', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     await insights.recompute(citizen.accountId);
     const bundle = await insights.fhirSummaries(actorOf(citizen.accountId), citizen.accountId);
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
@@ -261,7 +198,7 @@ describe('trends', () => {
 
 describe('erasure', () => {
   it('leaves no summary of an erased participant', async () => {
-    const citizen = await citizenWithFortnight();
+    const citizen = await citizenWithFortnight(app);
     await insights.recompute(citizen.accountId);
     const store = createInsightsStore(app.database.db);
     expect(await store.erase(citizen.accountId)).toEqual([{ table: 'glucose_summaries', removed: 2 }]);
