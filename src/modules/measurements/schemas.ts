@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toMmol } from '../../science/glucose/units.ts';
 import { CANONICAL_UNIT, OBSERVATION_CODES } from './codes.ts';
 import { IMPORT_FORMATS } from './importers/types.ts';
 
@@ -72,7 +73,7 @@ export const batchObservation = z
         message: `Unit of ${o.code} must be ${canonical}${glucose ? ' or mg/dL' : ''}`,
       });
     }
-    const mmol = glucose && o.unit === 'mg/dL' ? o.value / 18.0156 : o.value;
+    const mmol = glucose && o.unit === 'mg/dL' ? toMmol(o.value) : o.value;
     if (glucose ? mmol < 1 || mmol > 50 : o.value < 0) {
       ctx.addIssue({
         code: 'custom',

@@ -6,6 +6,7 @@ import { bandPath, clockTime, linearScale, linePath, spreadLabels, useWidth } fr
 import {
   CHART,
   CHART_FONT,
+  ChartSvg,
   GlucoseAxis,
   GlucoseGrid,
   glucoseCeiling,
@@ -131,16 +132,13 @@ export function AgpChart({ agp, format }: { agp: Agp; format: GlucoseFormat }) {
   return (
     <Stack gap="sm">
       <div ref={ref} data-testid="agp-chart">
-        <svg
+        <ChartSvg
+          id={id}
           width={width}
           height={height}
-          viewBox={`0 0 ${width} ${height}`}
-          role="img"
-          aria-labelledby={`${id}-title ${id}-desc`}
-          style={{ display: 'block', maxWidth: '100%' }}
+          title={t('glucose.agp.chartTitle')}
+          description={description}
         >
-          <title id={`${id}-title`}>{t('glucose.agp.chartTitle')}</title>
-          <desc id={`${id}-desc`}>{description}</desc>
           <GlucoseGrid y={y} left={MARGIN.left} right={width - MARGIN.right} />
           <TimeAxis x={x} top={MARGIN.top} bottom={height - MARGIN.bottom} narrow={width < 480} />
           <g>
@@ -175,7 +173,7 @@ export function AgpChart({ agp, format }: { agp: Agp; format: GlucoseFormat }) {
               </text>
             ))}
           </g>
-        </svg>
+        </ChartSvg>
       </div>
       <HiddenTable
         caption={t('glucose.agp.tableCaption', { unit: format.unit })}

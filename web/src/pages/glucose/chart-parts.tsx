@@ -31,6 +31,38 @@ export const CHART_FONT = 12;
  * the chart's <title>, <desc> and the table beside it, not the axis labels one by one.
  */
 
+/** A chart as one image for assistive technology: named by its title, described by its description. */
+export function ChartSvg({
+  id,
+  width,
+  height,
+  title,
+  description,
+  children,
+}: {
+  id: string;
+  width: number;
+  height: number;
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
+  return (
+    <svg
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-labelledby={`${id}-title ${id}-desc`}
+      style={{ display: 'block', maxWidth: '100%' }}
+    >
+      <title id={`${id}-title`}>{title}</title>
+      <desc id={`${id}-desc`}>{description}</desc>
+      {children}
+    </svg>
+  );
+}
+
 /** The dotted reference lines at 54 and 250 mg/dL, and the target lines at 70 and 180 with the range between. */
 export function GlucoseGrid({ y, left, right }: { y: Scale; left: number; right: number }) {
   const { veryLow, low, high, veryHigh } = GLUCOSE_THRESHOLDS_MGDL;

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { GLUCOSE_THRESHOLDS_MGDL } from '../../../../src/science/glucose/metrics.ts';
 import type { GlucoseReport } from '../../api-types.ts';
 import { clockTime, linearScale, linePath, useWidth } from './chart.ts';
-import { CHART, GlucoseAxis, GlucoseGrid, glucoseCeiling, TimeAxis } from './chart-parts.tsx';
+import { CHART, ChartSvg, GlucoseAxis, GlucoseGrid, glucoseCeiling, TimeAxis } from './chart-parts.tsx';
 import type { GlucoseFormat } from './glucose-format.ts';
 
 type Day = GlucoseReport['daily'][number];
@@ -112,16 +112,13 @@ export function DailyOverlay({ daily, format }: { daily: Day[]; format: GlucoseF
         {summary}
       </Text>
       <div ref={ref} data-testid="daily-chart">
-        <svg
+        <ChartSvg
+          id={id}
           width={width}
           height={height}
-          viewBox={`0 0 ${width} ${height}`}
-          role="img"
-          aria-labelledby={`${id}-title ${id}-desc`}
-          style={{ display: 'block', maxWidth: '100%' }}
+          title={t('glucose.daily.chartTitle', { count: days.length })}
+          description={summary}
         >
-          <title id={`${id}-title`}>{t('glucose.daily.chartTitle', { count: days.length })}</title>
-          <desc id={`${id}-desc`}>{summary}</desc>
           <GlucoseGrid y={y} left={MARGIN.left} right={width - MARGIN.right} />
           <TimeAxis x={x} top={MARGIN.top} bottom={height - MARGIN.bottom} narrow={width < 480} />
           <g fill="none">
@@ -138,7 +135,7 @@ export function DailyOverlay({ daily, format }: { daily: Day[]; format: GlucoseF
             <path d={path(selected)} stroke={CHART.median} strokeWidth={3} strokeLinejoin="round" />
           </g>
           <GlucoseAxis y={y} left={MARGIN.left} top={MARGIN.top} format={format} />
-        </svg>
+        </ChartSvg>
       </div>
       <Group gap="lg" aria-hidden="true">
         <Group gap={6} wrap="nowrap">
