@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Config } from './config.ts';
+import { DEMO_DOMAIN } from './demo/index.ts';
 import { migrationSources } from './migrations.ts';
 import {
   consentBundle,
@@ -129,6 +130,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       secret,
       publicUrl: config.publicUrl,
       session: config.session,
+      demoSignIns: config.demo.signIns ? { domain: DEMO_DOMAIN } : null,
       ...(options.clock ? { clock: options.clock } : {}),
     });
 

@@ -117,6 +117,12 @@ export const settings = {
     .describe(
       'Whether participants may have the server pull a Nightscout site at a private-network or loopback address. Refused by default, so that nobody can make the server reach inside its own network; allow it only where the Nightscout sites live on that network.',
     ),
+  TOPFIT_DEMO: z
+    .enum(['auto', 'off'])
+    .default('auto')
+    .describe(
+      '`auto`: the first `topfit start` on an empty embedded database loads the demo region (2,000 synthetic citizens, staff of every role with demo sign-ins). `off`: start empty. A PostgreSQL server (`DATABASE_URL`) gets demo data only from `topfit demo`. Never in production.',
+    ),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -157,6 +163,8 @@ export interface Config {
   maxUploadBytes: number;
   /** Nightscout pulls may reach private-network addresses. */
   nightscoutPrivateAddresses: boolean;
+  /** Load the demo region into an empty embedded database at start, and offer demo sign-ins. */
+  demo: { autoLoad: boolean; signIns: boolean };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -201,6 +209,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     smallCellMinimum: env.SMALL_CELL_MINIMUM,
     maxUploadBytes: env.IMPORT_MAX_MB * 1024 * 1024,
     nightscoutPrivateAddresses: env.NIGHTSCOUT_PRIVATE_ADDRESSES === 'allow',
+    demo: {
+      autoLoad: env.NODE_ENV !== 'production' && env.TOPFIT_DEMO === 'auto' && !env.DATABASE_URL,
+      signIns: env.NODE_ENV !== 'production',
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

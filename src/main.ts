@@ -1,11 +1,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
-import { buildApp } from './app.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type App, buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import {
+  DEFAULT_DEMO,
+  DEMO_DOMAIN,
+  DemoRefusedError,
+  demoSignInsText,
+  demoStatus,
+  loadDemo,
+  progressWriter,
+  resetDemoDatabase,
+} from './demo/index.ts';
 import { migrationSources } from './migrations.ts';
-import { ORGANISATION_TYPES } from './modules/identity/index.ts';
+import { createIdentitySeeder, ORGANISATION_TYPES } from './modules/identity/index.ts';
 import {
   GLUCOSE_REPORT_FORMATS,
   type GlucoseReportFormat,
@@ -38,9 +48,25 @@ function config(): Config {
 program
   .command('start')
   .description('Run the platform: migrate the database, then serve the web app and the API')
-  .action(async () => {
+  .option('--no-demo', 'start empty: do not load the demo region into an empty embedded database')
+  .action(async (options: { demo: boolean }) => {
     const settings = config();
     const app = await buildApp(settings);
+    let demo = await demoStatus(app.database);
+    if (settings.demo.autoLoad && options.demo && (demo ? !demo.run.finishedAt : await isEmpty(app))) {
+      console.log(
+        demo
+          ? 'Resuming the demo region …'
+          : 'Loading the demo region (synthetic citizens, no real person) …',
+      );
+      try {
+        await loadDemo(app.database, DEFAULT_DEMO, { onProgress: progressWriter(process.stdout) });
+      } catch (error) {
+        await app.close();
+        throw error;
+      }
+      demo = await demoStatus(app.database);
+    }
     const address = await app.http.listen({ port: settings.port, host: settings.host });
     const url = settings.publicUrl;
     console.log(`\nTOPFIT platform is running at ${url} (listening on ${address})`);
@@ -54,8 +80,10 @@ program
         `Mail: captured locally (SMTP on 127.0.0.1:${app.mailer.outbox.port}); administrators read it at ${url}/admin/outbox`,
       );
     }
-    const setupLink = await app.identity.admin.issueSetupLink();
-    if (setupLink) {
+    const setupLink = demo ? undefined : await app.identity.admin.issueSetupLink();
+    if (demo && settings.demo.signIns) {
+      console.log(`\n${demoSignInsText(url, demo.featured)}\n`);
+    } else if (setupLink) {
       console.log(
         '\nNo administrator yet. Open this one-time link to create the first one (valid 24 hours):',
       );
@@ -79,6 +107,99 @@ program
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
   });
+
+/** No account at all: a new installation. */
+async function isEmpty(app: App): Promise<boolean> {
+  const { accounts } = await createIdentitySeeder(app.database.db).census(DEMO_DOMAIN);
+  return accounts === 0;
+}
+
+const positiveInteger = (name: string) => (value: string) => {
+  const number = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError(`${name} must be a whole number ≥ 1.`);
+  return number;
+};
+
+program
+  .command('demo')
+  .description(
+    'Load the synthetic demo region: staff of every role with demo sign-ins, and citizens with profiles, consents, FINDRISC and device data (no real person). Resumes an interrupted load.',
+  )
+  .option('--reset', 'empty the database first (refused when it holds accounts of real people)')
+  .option('--citizens <n>', 'how many citizens', positiveInteger('--citizens'), DEFAULT_DEMO.citizens)
+  .option(
+    '--cgm-share <share>',
+    'the share of citizens with a CGM sensor period, 0–1',
+    (value) => {
+      const share = Number(value);
+      if (!(share >= 0 && share <= 1)) throw new InvalidArgumentError('--cgm-share must be between 0 and 1.');
+      return share;
+    },
+    DEFAULT_DEMO.cgmShare,
+  )
+  .option(
+    '--cgm-days <days>',
+    'days of each sensor period',
+    positiveInteger('--cgm-days'),
+    DEFAULT_DEMO.cgmDays,
+  )
+  .option('--seed <seed>', 'the seed: the same seed gives the same region', DEFAULT_DEMO.seed)
+  .option('--chunk-size <n>', 'citizens per transaction', positiveInteger('--chunk-size'))
+  .action(
+    async (options: {
+      reset?: boolean;
+      citizens: number;
+      cgmShare: number;
+      cgmDays: number;
+      seed: string;
+      chunkSize?: number;
+    }) => {
+      const settings = config();
+      if (settings.env === 'production') {
+        console.error('The demo region is never loaded in production (NODE_ENV=production).');
+        process.exit(2);
+      }
+      const database = await openDatabase(settings.database);
+      let exitCode = 0;
+      try {
+        if (options.reset) {
+          await resetDemoDatabase(database);
+          console.log('The database was emptied.');
+        }
+        await migrate(database, migrationSources);
+        const app = await buildApp(settings, { database, webRoot: null });
+        try {
+          const result = await loadDemo(
+            database,
+            {
+              seed: options.seed,
+              citizens: options.citizens,
+              cgmShare: options.cgmShare,
+              cgmDays: options.cgmDays,
+              ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+            },
+            { onProgress: progressWriter(process.stderr) },
+          );
+          console.log(
+            result.outcome === 'present'
+              ? `This demo region is loaded already (${result.citizens.toLocaleString('en-GB')} citizens).`
+              : `Demo region ${result.outcome}: ${result.citizens.toLocaleString('en-GB')} citizens, ${result.rows.toLocaleString('en-GB')} rows in ${(result.elapsedMs / 1000).toFixed(1)} s.`,
+          );
+          console.log(`\n${demoSignInsText(settings.publicUrl, result.featured)}`);
+        } finally {
+          await app.close();
+        }
+      } catch (error) {
+        if (!(error instanceof DemoRefusedError)) throw error;
+        console.error(error.message);
+        exitCode = 2;
+      } finally {
+        await database.close();
+      }
+      if (exitCode !== 0) process.exit(exitCode);
+    },
+  );
 
 program
   .command('migrate')

@@ -1,3 +1,4 @@
+import { demoMigrations } from './demo/index.ts';
 import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { insightsMigrations } from './modules/insights/index.ts';
@@ -18,4 +19,5 @@ export const migrationSources: MigrationSource[] = [
   questionnaireMigrations,
   measurementMigrations,
   insightsMigrations,
+  demoMigrations,
 ];

@@ -26,6 +26,7 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   postcode_areas: '4-digit postcodes of the region and their municipality',
   region_wait_list: 'people outside the region waiting to join; not participants',
   questionnaires: 'versioned questionnaire definitions, the same for everyone',
+  demo_runs: 'the synthetic populations loaded into a demo database, and how far each load came',
 };
 
 /** The schema's violations of the distribution rule, in words. */

@@ -25,6 +25,8 @@ function start(): { child: ChildProcess; output: () => string; address: Promise<
       PORT: '0',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'development',
+      // These tests start an empty platform; the demo region at first start has its own test (demo-cli).
+      TOPFIT_DEMO: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -54,7 +54,12 @@ export const isApiError = (error: unknown): error is ApiError => error instanceo
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Requests after which the session (and so the CSRF binding) changed. */
-const SESSION_CHANGING_PATHS = new Set(['/auth/sign-in', '/auth/sign-in/mfa', '/auth/sign-out']);
+const SESSION_CHANGING_PATHS = new Set([
+  '/auth/sign-in',
+  '/auth/sign-in/mfa',
+  '/auth/sign-out',
+  '/demo/sign-in',
+]);
 
 let csrfToken: Promise<string> | null = null;
 

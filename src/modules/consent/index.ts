@@ -12,6 +12,7 @@ import { createConsentStore } from './store.ts';
 
 export { consentBundle } from './fhir.ts';
 export { consentRules } from './policy.ts';
+export { type ConsentSeeder, createConsentSeeder, type SeedDecision } from './seed.ts';
 export type { ConsentService } from './service.ts';
 
 export const consentMigrations = { module: 'consent', dir: new URL('./migrations/', import.meta.url) };

@@ -322,7 +322,8 @@ export function createAuthService(deps: IdentityDeps) {
         roles: row.roles,
         mfaPending: row.mfa_pending,
         mfaVerified: row.mfa_verified_at !== null,
-        mfaSetupRequired: !mfaEnabled && row.roles.some(isStaffRole),
+        // A verified session without a second factor set up is a demo sign-in (demo-service.ts): nothing to set up.
+        mfaSetupRequired: !mfaEnabled && row.mfa_verified_at === null && row.roles.some(isStaffRole),
         locale: row.locale,
         expiresAt: row.expires_at,
         tokenHash,

@@ -6,15 +6,17 @@ import type { Mailer } from '../../platform/mail/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import { createAdminService } from './admin-service.ts';
 import { createAuthService } from './auth-service.ts';
+import { createDemoSignInService } from './demo-service.ts';
 import { identityRoutes } from './routes.ts';
 import { createSecretBox } from './secrets.ts';
 import { createSessionCache, invalidatingStore } from './session-cache.ts';
 import { createIdentityStore } from './store.ts';
 
 export type { SessionContext } from './auth-service.ts';
-export { ORGANISATION_TYPES } from './model.ts';
+export { ORGANISATION_TYPES, type OrganisationType } from './model.ts';
 export { identityRules } from './policy.ts';
 export { registerAuthentication, requireActor, SESSION_COOKIE } from './routes.ts';
+export { createIdentitySeeder, type IdentitySeeder, type SeedAccount } from './seed.ts';
 
 export const identityMigrations = { module: 'identity', dir: new URL('./migrations/', import.meta.url) };
 
@@ -27,6 +29,8 @@ export interface IdentityModuleDeps {
   secret: string;
   publicUrl: string;
   session: { idleMinutes: number; absoluteHours: number; secureCookies: boolean; cacheSeconds: number };
+  /** One-click sign-ins for the accounts of this address domain (demo installations; never in production). */
+  demoSignIns?: { domain: string } | null;
   clock?: () => Date;
 }
 
@@ -47,6 +51,7 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
   };
   const auth = createAuthService(serviceDeps);
   const admin = createAdminService(serviceDeps);
+  const demo = createDemoSignInService(serviceDeps, deps.demoSignIns ?? null);
   return {
     auth,
     admin,
@@ -133,7 +138,7 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
       const row = await serviceDeps.store.accountById(accountId);
       return row ? { email: row.email, locale: row.locale, displayName: row.display_name } : undefined;
     },
-    routes: identityRoutes({ auth, admin, secureCookies: deps.session.secureCookies }),
+    routes: identityRoutes({ auth, admin, demo, secureCookies: deps.session.secureCookies }),
   };
 }
 

@@ -5,6 +5,7 @@ import { DomainError, unauthenticated } from '../../platform/errors/index.ts';
 import { requestMeta } from '../../platform/http/index.ts';
 import type { AdminService } from './admin-service.ts';
 import type { AuthService, SessionContext } from './auth-service.ts';
+import type { DemoSignInService } from './demo-service.ts';
 import * as s from './schemas.ts';
 
 export const SESSION_COOKIE = 'topfit_session';
@@ -48,8 +49,13 @@ export function requireActor(request: FastifyRequest): Actor {
 
 const authLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-export function identityRoutes(deps: { auth: AuthService; admin: AdminService; secureCookies: boolean }) {
-  const { auth, admin } = deps;
+export function identityRoutes(deps: {
+  auth: AuthService;
+  admin: AdminService;
+  demo: DemoSignInService;
+  secureCookies: boolean;
+}) {
+  const { auth, admin, demo } = deps;
 
   function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date) {
     reply.setCookie(SESSION_COOKIE, token, {
@@ -121,6 +127,34 @@ export function identityRoutes(deps: { auth: AuthService; admin: AdminService; s
         const result = await auth.signIn(request.body, requestMeta(request));
         setSessionCookie(reply, result.token, result.expiresAt);
         return { mfaRequired: result.mfaRequired };
+      },
+    );
+    app.get(
+      '/api/v1/demo/sign-ins',
+      {
+        schema: {
+          tags,
+          summary: 'The demo accounts that sign in with one click (demo installations only; 404 elsewhere)',
+          response: { 200: s.demoSignIns },
+        },
+      },
+      async () => ({ accounts: await demo.list() }),
+    );
+    app.post(
+      '/api/v1/demo/sign-in',
+      {
+        config: authLimit,
+        schema: {
+          tags,
+          summary: 'Sign in as a demo account with one click (demo installations only; 404 elsewhere)',
+          body: s.emailBody,
+          response: { 200: s.empty },
+        },
+      },
+      async (request, reply) => {
+        const result = await demo.signIn(request.body.email, requestMeta(request));
+        setSessionCookie(reply, result.token, result.expiresAt);
+        return {};
       },
     );
     app.post(

@@ -32,6 +32,18 @@ export const signInAnswer = z.object({
   mfaRequired: z.boolean().describe('The session awaits a second factor at /auth/sign-in/mfa.'),
 });
 export const codeBody = z.object({ code });
+export const demoSignIns = z.object({
+  accounts: z
+    .array(
+      z.object({
+        email: z.string().describe('The demo account’s address.'),
+        displayName: z.string(),
+        roles: z.array(z.string()).describe('The roles the account holds.'),
+        organisation: z.string().nullable().describe('The organisation of its staff membership, if any.'),
+      }),
+    )
+    .describe('Featured citizens first, then one staff member per role.'),
+});
 export const resetConfirmBody = z.object({ token, password });
 export const setupAnswer = z.object({ needed: z.boolean().describe('True while no administrator exists.') });
 export const setupBody = z.object({ token, email, password, displayName, locale: locale.default('nl') });

@@ -130,6 +130,17 @@ export function createIdentityStore(base: Db) {
     },
     accountByEmail: (email: string, executor?: Db) =>
       t(executor).selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst(),
+    /** Accounts whose address ends with the suffix and that have a password: the demo's sign-ins. */
+    demoAccounts: (suffix: string) =>
+      t()
+        .selectFrom('accounts')
+        .select(['id', 'email', 'display_name'])
+        .where('email', 'like', `%${suffix}`)
+        .where('password_hash', 'is not', null)
+        .where('erased_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('email')
+        .execute(),
     accountById: (id: string, executor?: Db) =>
       t(executor).selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst(),
     async updateAccount(

@@ -10,6 +10,7 @@ import { createInsightsService } from './service.ts';
 import { createInsightsStore } from './store.ts';
 
 export { insightsRules } from './policy.ts';
+export { createInsightsSeeder, type InsightsSeeder, type SeedTrace } from './seed.ts';
 export type { InsightsService } from './service.ts';
 
 export const insightsMigrations = {

@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Bundle, Observation } from '@medplum/fhirtypes';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import { DomainError } from '../../platform/errors/index.ts';
-import { GLUCOSE_METRICS_MODEL } from '../../science/glucose/index.ts';
 import { DEFAULT_TIME_ZONE } from '../../science/glucose/local-time.ts';
 import type { MeasurementReader } from '../measurements/index.ts';
 import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
 import { cgmSummaryBundle } from './fhir.ts';
 import { type ReportAnswer, type ReportDays, SUMMARY_DAYS, type SummaryRecord } from './model.ts';
 import { type GlucoseUnit, type ReportLanguage, renderGlucosePdf } from './pdf.ts';
-import { glucoseReport, periodMetrics, periodStart } from './report.ts';
+import { glucoseReport, periodStart } from './report.ts';
 import type { InsightsStore } from './store.ts';
+import { summarize } from './summaries.ts';
 import { TRENDS, type Trend } from './trends.ts';
 
 export interface InsightsDeps {
@@ -139,25 +138,7 @@ export function createInsightsService(deps: InsightsDeps) {
         new Date(periodStart(end, longest, timeZone)),
         new Date(end + 1),
       );
-      const computedAt = clock();
-      const summaries: SummaryRecord[] =
-        times.length === 0
-          ? []
-          : SUMMARY_DAYS.map((days) => {
-              const { start, metrics } = periodMetrics(times, mgdl, { days, timeZone, end });
-              return {
-                participantId,
-                id: randomUUID(),
-                days,
-                periodStart: new Date(start),
-                periodEnd: latest,
-                timeZone,
-                metrics,
-                model: GLUCOSE_METRICS_MODEL.id,
-                modelVersion: GLUCOSE_METRICS_MODEL.version,
-                computedAt,
-              };
-            });
+      const summaries = summarize(participantId, { times, mgdl }, timeZone, clock());
       await store.replace(participantId, summaries);
       return { stored: summaries.length, removed: 0 };
     },

@@ -1,19 +1,20 @@
 import type { FastifyRequest } from 'fastify';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
-import type { Database } from '../../platform/db/index.ts';
+import type { BulkSession, Database } from '../../platform/db/index.ts';
 import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import { MGDL_PER_MMOL } from '../../science/glucose/units.ts';
 import { CODES, type ObservationCode } from './codes.ts';
 import { detectFormat, IMPORTERS } from './importers/index.ts';
 import { measurementRoutes } from './routes.ts';
 import { createMeasurementService } from './service.ts';
-import { createMeasurementStore } from './store.ts';
+import { createMeasurementStore, type SeedStream } from './store.ts';
 
 export { CANONICAL_UNIT, CODES, isObservationCode, type ObservationCode } from './codes.ts';
 export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource } from './importers/types.ts';
 export type { ImportRecord } from './model.ts';
 export { measurementRules } from './policy.ts';
 export type { MeasurementService } from './service.ts';
+export type { SeedStream } from './store.ts';
 
 export const measurementMigrations = {
   module: 'measurements',
@@ -77,6 +78,14 @@ export function createMeasurementExporter(database: Database) {
         rows: exportRows(imports.map(({ participantId: _p, ...rest }) => ({ ...rest }))),
       },
     ];
+  };
+}
+
+/** Bulk writes of observations for synthetic populations (src/demo). */
+export function createMeasurementSeeder(database: Database) {
+  const store = createMeasurementStore(database);
+  return {
+    observations: (session: BulkSession, streams: readonly SeedStream[]) => store.seed(session, streams),
   };
 }
 

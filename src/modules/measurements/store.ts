@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
-import type { BulkSession, Database } from '../../platform/db/index.ts';
+import { type BulkSession, copyRow, type Database } from '../../platform/db/index.ts';
+import { utcOffsetMs } from '../../science/glucose/local-time.ts';
 import { CANONICAL_UNIT, CODES, type ObservationCode } from './codes.ts';
 import type { ParsedObservation } from './importers/types.ts';
 import type { ImportRecord } from './model.ts';
@@ -70,15 +71,6 @@ const toImport = (row: Selectable<Tables['observation_imports']>): ImportRecord 
   finishedAt: row.finished_at,
 });
 
-/** COPY's text format: backslash, tab and line breaks escaped; `\N` is NULL. */
-function copyField(value: string | number | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'number') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
-}
-
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** Big-endian float8 bytes (PostgreSQL's float8send) as numbers. */
@@ -91,7 +83,7 @@ function float8s(bytes: Uint8Array | null): Float64Array {
 }
 
 function copyLine(o: ParsedObservation): string {
-  return [
+  return copyRow([
     o.code,
     iso(o.time),
     o.source,
@@ -104,9 +96,65 @@ function copyLine(o: ParsedObservation): string {
     o.originalUnit,
     o.method,
     o.flag,
-  ]
-    .map(copyField)
-    .join('\t');
+  ]);
+}
+
+/** One device's observations of one code, written by `seed` as one import. */
+export interface SeedStream {
+  participantId: string;
+  importId: string;
+  /** As an import of that file would record it: libreview, dexcom, apple-health … */
+  format: string;
+  fileName: string;
+  importedAt: Date;
+  source: string;
+  code: ObservationCode;
+  method: ParsedObservation['method'];
+  timeZone: string;
+  /** Epoch ms, ascending. */
+  times: ArrayLike<number>;
+  /** The ends of intervals (steps), epoch ms. */
+  endTimes?: ArrayLike<number>;
+  /** In the code's canonical unit. */
+  values: ArrayLike<number>;
+  /** As the device wrote them, in `originalUnit`. */
+  originalValues: readonly string[];
+  originalUnit: string;
+  /** 1 below the sensor's range, 2 above it. */
+  flags?: ArrayLike<number>;
+}
+
+/** Every UTC month 'YYYY-MM' from the one of `first` to the one of `last`. */
+function monthsBetween(first: number, last: number): string[] {
+  const months: string[] = [];
+  const at = new Date(first);
+  let year = at.getUTCFullYear();
+  let month = at.getUTCMonth();
+  const end = iso(last).slice(0, 7);
+  for (;;) {
+    const label = `${year}-${String(month + 1).padStart(2, '0')}`;
+    months.push(label);
+    if (label >= end) return months;
+    month++;
+    if (month === 12) {
+      month = 0;
+      year++;
+    }
+  }
+}
+
+/** The UTC offset in minutes of a zone at a time, asking Intl once per hour of the timeline. */
+function hourlyOffsets(timeZone: string): (time: number) => number {
+  const byHour = new Map<number, number>();
+  return (time) => {
+    const hour = Math.floor(time / 3_600_000);
+    let offset = byHour.get(hour);
+    if (offset === undefined) {
+      offset = Math.round(utcOffsetMs(timeZone, hour * 3_600_000) / 60_000);
+      byHour.set(hour, offset);
+    }
+    return offset;
+  };
 }
 
 /** What a load reports: the observations it staged and, of those, the ones that were new. */
@@ -259,6 +307,84 @@ export function createMeasurementStore(database: Database) {
         await finish(result, session);
         return result;
       });
+    },
+
+    /**
+     * Synthetic populations (src/demo): writes already-valid observations with COPY straight into the table,
+     * one import record per stream, inside the caller's transaction. No staging and no ON CONFLICT: the
+     * demo writes each participant once, in a transaction that stores a whole chunk or nothing.
+     */
+    async seed(session: BulkSession, streams: readonly SeedStream[]) {
+      const months = new Set<string>();
+      const rows: string[] = [];
+      const offsets = new Map<string, (time: number) => number>();
+      for (const stream of streams) {
+        const n = stream.times.length;
+        if (n === 0) continue;
+        for (const month of monthsBetween(stream.times[0] as number, stream.times[n - 1] as number)) {
+          months.add(month);
+        }
+        let offsetOf = offsets.get(stream.timeZone);
+        if (!offsetOf) {
+          offsetOf = hourlyOffsets(stream.timeZone);
+          offsets.set(stream.timeZone, offsetOf);
+        }
+        const unit = CANONICAL_UNIT[stream.code];
+        for (let i = 0; i < n; i++) {
+          const time = stream.times[i] as number;
+          const end = stream.endTimes?.[i];
+          rows.push(
+            copyRow([
+              stream.participantId,
+              stream.code,
+              iso(time),
+              stream.source,
+              end === undefined ? null : iso(end),
+              offsetOf(time),
+              stream.timeZone,
+              stream.values[i] as number,
+              unit,
+              stream.originalValues[i] as string,
+              stream.originalUnit,
+              stream.method,
+              stream.flags?.[i] === 1 ? 'below_range' : stream.flags?.[i] === 2 ? 'above_range' : null,
+              stream.importId,
+            ]),
+          );
+        }
+      }
+      await attachMonthsFor(session, [...months].sort());
+      await session.copyRows(
+        'observations',
+        ['participant_id', ...STAGING_COLUMNS.split(', '), 'import_id'],
+        rows,
+      );
+      for (const stream of streams) {
+        const n = stream.times.length;
+        await this.recordImport(
+          session,
+          {
+            id: stream.importId,
+            participantId: stream.participantId,
+            format: stream.format,
+            fileName: stream.fileName,
+            status: 'done',
+            rowsRead: n,
+            imported: n,
+            duplicates: 0,
+            ignored: 0,
+            rejected: 0,
+            rejections: [],
+            codes: [{ code: stream.code, count: n }],
+            firstTime: n > 0 ? new Date(stream.times[0] as number) : null,
+            lastTime: n > 0 ? new Date(stream.times[n - 1] as number) : null,
+            error: null,
+            startedAt: stream.importedAt,
+            finishedAt: stream.importedAt,
+          },
+          stream.participantId,
+        );
+      }
     },
 
     /** Stores an import's summary inside a load's transaction. */

@@ -11,6 +11,7 @@ import { createParticipantsService } from './service.ts';
 import { createParticipantsStore } from './store.ts';
 
 export { participantRules } from './policy.ts';
+export { createParticipantSeeder, type ParticipantSeeder, type SeedParticipant } from './seed.ts';
 export { ERASE_QUEUE } from './service.ts';
 
 export const participantsMigrations = {

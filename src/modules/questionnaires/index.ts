@@ -13,6 +13,12 @@ import { createQuestionnaireService } from './service.ts';
 import { createQuestionnaireStore } from './store.ts';
 
 export { questionnaireRules } from './policy.ts';
+export {
+  createQuestionnaireSeeder,
+  FINDRISC_URL,
+  type QuestionnaireSeeder,
+  type SeedFindrisc,
+} from './seed.ts';
 export type { QuestionnaireService } from './service.ts';
 
 export const questionnaireMigrations = {

@@ -52,6 +52,50 @@ export interface BulkSession {
    * server has taken them all. Undefined on PGlite, which has no COPY from a client stream.
    */
   copyFrom?: (statement: string, lines: AsyncIterable<string>) => Promise<void>;
+  /**
+   * Both engines: `COPY table (columns) FROM STDIN` of rows already in COPY's text format (see `copyRow`),
+   * held in memory: for chunks of at most some tens of megabytes. PGlite takes them as one blob.
+   */
+  copyRows(table: string, columns: readonly string[], rows: readonly string[]): Promise<void>;
+}
+
+const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  for (const name of [table, ...columns]) {
+    if (!SQL_NAME.test(name)) throw new Error(`Not a plain SQL name: ${name}`);
+  }
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source}`;
+}
+
+/** One value in COPY's text format: backslash, tab and line breaks escaped; `\N` is NULL. */
+export function copyField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return value.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+/** One row in COPY's text format (no line break). */
+export function copyRow(values: readonly (string | number | boolean | null | undefined)[]): string {
+  return values.map(copyField).join('\t');
+}
+
+/** Rows joined into strings of about a megabyte, each line ended. */
+function textChunks(rows: readonly string[]): string[] {
+  const chunks: string[] = [];
+  let start = 0;
+  let length = 0;
+  for (let i = 0; i < rows.length; i++) {
+    length += (rows[i] as string).length + 1;
+    if (length >= 1_000_000 || i === rows.length - 1) {
+      chunks.push(`${rows.slice(start, i + 1).join('\n')}\n`);
+      start = i + 1;
+      length = 0;
+    }
+  }
+  return chunks;
 }
 
 // int8 (bigint, count(*)) as JS numbers: counts and sequence numbers of this platform stay far below 2^53.
@@ -92,6 +136,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
               return { rows: answer.rows, rowCount: answer.rowCount ?? 0 };
             },
             copyFrom: (statement, lines) => pipeline(Readable.from(lines), client.query(copyFrom(statement))),
+            copyRows: async (table, columns, rows) => {
+              if (rows.length === 0) return;
+              await pipeline(
+                Readable.from(textChunks(rows)),
+                client.query(copyFrom(copyStatement(table, columns, 'STDIN'))),
+              );
+            },
           });
           await client.query('COMMIT');
           return result;
@@ -138,6 +189,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
             query: async (text, values) => {
               const answer = await tx.query(text, values);
               return { rows: answer.rows as never[], rowCount: answer.affectedRows ?? 0 };
+            },
+            copyRows: async (table, columns, rows) => {
+              if (rows.length === 0) return;
+              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], {
+                blob: new Blob(textChunks(rows)),
+              });
             },
           }),
         ),

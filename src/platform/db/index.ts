@@ -1,2 +1,10 @@
-export { type BulkSession, type Database, type DatabaseTarget, type Db, openDatabase } from './database.ts';
+export {
+  type BulkSession,
+  copyField,
+  copyRow,
+  type Database,
+  type DatabaseTarget,
+  type Db,
+  openDatabase,
+} from './database.ts';
 export { type MigrationReport, type MigrationSource, migrate } from './migrate.ts';

@@ -1,9 +1,10 @@
-import { Anchor, Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { api, isApiError } from '../../api.ts';
+import type { Role } from '../../api-types.ts';
 import { PasswordField } from '../../components/fields.tsx';
 import { FormAlert } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
@@ -58,6 +59,59 @@ function MfaStep({ onDone, onRestart }: { onDone: () => Promise<void>; onRestart
         </Group>
       </Stack>
     </form>
+  );
+}
+
+interface DemoAccount {
+  email: string;
+  displayName: string;
+  roles: Role[];
+  organisation: string | null;
+}
+
+/** On a demo installation: one button per demo account (the API answers 404 elsewhere, and nothing shows). */
+function DemoSignIns({ onDone }: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const accounts = useQuery({
+    queryKey: ['demo-sign-ins'],
+    queryFn: () => api.get<{ accounts: DemoAccount[] }>('/demo/sign-ins'),
+    retry: false,
+  });
+  const signIn = useMutation({
+    mutationFn: (email: string) => api.post('/demo/sign-in', { email }),
+    onSuccess: onDone,
+  });
+  if (!accounts.data || accounts.data.accounts.length === 0) return null;
+  return (
+    <Paper withBorder p="lg" data-testid="demo-sign-ins">
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          {t('signIn.demoTitle')}
+        </Title>
+        <Text>{t('signIn.demoIntro')}</Text>
+        <FormAlert message={signIn.isError ? t('signIn.demoFailed') : null} />
+        {accounts.data.accounts.map((account) => (
+          <Button
+            key={account.email}
+            variant="light"
+            justify="space-between"
+            fullWidth
+            loading={signIn.isPending && signIn.variables === account.email}
+            onClick={() => signIn.mutate(account.email)}
+            aria-label={t('signIn.demoAs', { name: account.displayName })}
+            data-testid={`demo-${account.email.split('@')[0]}`}
+            rightSection={
+              <Text span size="sm">
+                {account.roles.map((role) => t(`roles.${role}`)).join(', ')}
+              </Text>
+            }
+          >
+            {account.displayName}
+            {account.organisation ? ` · ${account.organisation}` : ''}
+          </Button>
+        ))}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -132,6 +186,7 @@ export function SignInPage() {
           </form>
         )}
       </Paper>
+      {step === 'password' && <DemoSignIns onDone={finish} />}
       <Stack gap="xs">
         <Anchor component={Link} to="/forgot-password">
           {t('signIn.forgotPassword')}

@@ -1,0 +1,331 @@
+import { hash } from '@node-rs/argon2';
+import { createConsentSeeder } from '../modules/consent/index.ts';
+import { createIdentitySeeder } from '../modules/identity/index.ts';
+import { createInsightsSeeder } from '../modules/insights/index.ts';
+import { createMeasurementSeeder } from '../modules/measurements/index.ts';
+import { createParticipantSeeder } from '../modules/participants/index.ts';
+import { createQuestionnaireSeeder } from '../modules/questionnaires/index.ts';
+import type { Database } from '../platform/db/index.ts';
+import { createRandom, type Random } from '../science/index.ts';
+import {
+  addCitizen,
+  type ChunkRows,
+  type CitizenPlan,
+  drawCgmEnd,
+  drawDevice,
+  emptyChunk,
+} from './citizens.ts';
+import { loadRegion, type Region, type SyntheticCitizen, synthesizeCitizen } from './population/index.ts';
+import { DEMO_DOMAIN, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_STAFF } from './staff.ts';
+import { createDemoStore, type DemoRun } from './store.ts';
+
+/** The run name of the demo region in `demo_runs`. */
+export const REGION_RUN = 'region';
+
+export interface DemoOptions {
+  seed: string;
+  citizens: number;
+  /** The share of citizens who wore a CGM sensor, 0–1. */
+  cgmShare: number;
+  cgmDays: number;
+  /** Citizens stored per transaction (default: 2,000, fewer for small loads). */
+  chunkSize?: number;
+}
+
+export interface DemoProgress {
+  citizens: number;
+  total: number;
+  /** Rows written so far across all tables. */
+  rows: number;
+  elapsedMs: number;
+}
+
+export interface DemoResult {
+  /** `loaded` now, `resumed` after an interruption, or `present` when this demo was loaded before. */
+  outcome: 'loaded' | 'resumed' | 'present';
+  citizens: number;
+  cgmWearers: number;
+  rows: number;
+  elapsedMs: number;
+  /** The featured citizens who can sign in, with why they are interesting. */
+  featured: FeaturedCitizen[];
+}
+
+export interface FeaturedCitizen {
+  email: string;
+  displayName: string;
+  description: { nl: string; en: string };
+}
+
+export class DemoRefusedError extends Error {}
+
+/** The default demo of `npm start`: small enough to load in seconds on PGlite. */
+export const DEFAULT_DEMO: DemoOptions = {
+  seed: 'topfit-demo',
+  citizens: 2_000,
+  cgmShare: 0.15,
+  cgmDays: 14,
+};
+
+const FEATURES = [
+  {
+    local: 'citizen',
+    status: 'normal',
+    diagnosed: false,
+    description: {
+      nl: 'deelnemer zonder diabetes, met 14 dagen sensordata',
+      en: 'member without diabetes, with 14 days of sensor data',
+    },
+  },
+  {
+    local: 'citizen.prediabetes',
+    status: 'prediabetes',
+    diagnosed: false,
+    description: {
+      nl: 'deelnemer met prediabetes, met sensordata',
+      en: 'member with prediabetes, with sensor data',
+    },
+  },
+  {
+    local: 'citizen.type2',
+    status: 'type2',
+    diagnosed: true,
+    description: {
+      nl: 'deelnemer met diabetes type 2, met sensordata',
+      en: 'member with type 2 diabetes, with sensor data',
+    },
+  },
+] as const;
+
+/** The first citizens of each featured kind who allow insights and research: they get a demo sign-in. */
+function featuredIndexes(region: Region, seed: string, referenceTime: number, citizens: number) {
+  const found = new Map<number, (typeof FEATURES)[number]>();
+  for (const feature of FEATURES) {
+    for (let index = 0; index < Math.min(citizens, 20_000); index++) {
+      if (found.has(index)) continue;
+      const c = synthesizeCitizen(region, { seed, referenceDate: referenceTime }, index);
+      if (
+        c.glycaemicStatus === feature.status &&
+        c.diabetesDiagnosed === feature.diagnosed &&
+        c.consents.personal_insights &&
+        c.consents.research &&
+        c.ageYears >= 35 &&
+        c.ageYears <= 70
+      ) {
+        found.set(index, feature);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Loads a synthetic region into the database: staff of every role, then the citizens in chunks, each chunk
+ * in one transaction with the row that records it, so that an interrupted load resumes where it stopped
+ * and writes nobody twice. Refuses a database with accounts of real people.
+ */
+export async function loadDemo(
+  database: Database,
+  options: DemoOptions,
+  deps: { clock?: () => Date; onProgress?: (progress: DemoProgress) => void } = {},
+): Promise<DemoResult> {
+  checkOptions(options);
+  const clock = deps.clock ?? (() => new Date());
+  const started = Date.now();
+  const store = createDemoStore(database.db);
+  const identity = createIdentitySeeder(database.db);
+  const region = loadRegion();
+
+  let run = await store.run(REGION_RUN);
+  let outcome: DemoResult['outcome'] = 'loaded';
+  if (run) {
+    if (
+      run.seed !== options.seed ||
+      run.citizens !== options.citizens ||
+      run.cgmShare !== options.cgmShare ||
+      run.cgmDays !== options.cgmDays
+    ) {
+      throw new DemoRefusedError(
+        `This database holds another demo (seed ${run.seed}, ${run.citizens} citizens, CGM share ${run.cgmShare}, ${run.cgmDays} days): use --reset to replace it.`,
+      );
+    }
+    outcome = run.finishedAt ? 'present' : 'resumed';
+  } else {
+    const census = await identity.census(DEMO_DOMAIN);
+    if (census.others > 0) {
+      throw new DemoRefusedError(
+        `This database holds ${census.others} account(s) of real people: the demo is loaded only into an empty database.`,
+      );
+    }
+  }
+  const passwordHash = await hash(DEMO_PASSWORD, { algorithm: 2 });
+  if (!run) {
+    const referenceTime = new Date(Math.floor(clock().getTime() / 60_000) * 60_000);
+    const chunkSize = options.chunkSize ?? Math.max(100, Math.min(2_000, Math.ceil(options.citizens / 8)));
+    await database.bulk(async (session) => {
+      const organisations = new Map<string, string>();
+      for (const organisation of DEMO_ORGANISATIONS) {
+        organisations.set(
+          organisation.key,
+          await identity.organisation(session, organisation.name, organisation.type),
+        );
+      }
+      await identity.accounts(
+        session,
+        DEMO_STAFF.map((member) => ({
+          id: member.id,
+          email: member.email,
+          displayName: member.displayName,
+          locale: 'nl',
+          passwordHash,
+          createdAt: referenceTime,
+          memberships: [
+            {
+              role: member.role,
+              organisationId: member.organisation ? (organisations.get(member.organisation) ?? null) : null,
+            },
+          ],
+        })),
+      );
+      await store.start(session, {
+        name: REGION_RUN,
+        seed: options.seed,
+        citizens: options.citizens,
+        cgmShare: options.cgmShare,
+        cgmDays: options.cgmDays,
+        referenceTime,
+        chunkSize,
+      });
+    });
+    run = (await store.run(REGION_RUN)) as DemoRun;
+  }
+
+  const referenceTime = run.referenceTime.getTime();
+  const featured = featuredIndexes(region, run.seed, referenceTime, run.citizens);
+  const featuredCitizens = featuredOf(region, run);
+  const chunks = Math.ceil(run.citizens / run.chunkSize);
+  let rows = 0;
+  let wearers = 0;
+  const root = createRandom(run.seed);
+  const seeders = {
+    participants: createParticipantSeeder(),
+    consent: createConsentSeeder(),
+    questionnaires: createQuestionnaireSeeder(),
+    measurements: createMeasurementSeeder(database),
+    insights: createInsightsSeeder(),
+  };
+  for (let chunk = run.chunksDone; chunk < chunks; chunk++) {
+    const first = chunk * run.chunkSize;
+    const last = Math.min(run.citizens, first + run.chunkSize);
+    const chunkRows = emptyChunk();
+    for (let index = first; index < last; index++) {
+      const citizen = synthesizeCitizen(region, { seed: run.seed, referenceDate: referenceTime }, index);
+      const plan = planCitizen(
+        citizen,
+        root.derive('plan', index),
+        featured.get(index),
+        passwordHash,
+        run,
+        referenceTime,
+      );
+      if (plan.cgmEnd !== null) wearers++;
+      addCitizen(chunkRows, plan, root.derive('records', index), run.cgmDays, referenceTime);
+    }
+    const name = run.name;
+    await database.bulk(async (session) => {
+      await identity.accounts(session, chunkRows.accounts);
+      await seeders.participants.participants(session, chunkRows.participants);
+      await seeders.consent.decisions(session, chunkRows.decisions);
+      await seeders.questionnaires.findrisc(session, chunkRows.findrisc);
+      await seeders.measurements.observations(session, chunkRows.streams);
+      await seeders.insights.summaries(session, chunkRows.traces, new Date(referenceTime));
+      await store.chunkStored(session, name, chunk);
+    });
+    rows += countRows(chunkRows);
+    deps.onProgress?.({ citizens: last, total: run.citizens, rows, elapsedMs: Date.now() - started });
+  }
+  if (!run.finishedAt) await store.finish(run.name, clock());
+  return {
+    outcome,
+    citizens: run.citizens,
+    cgmWearers: wearers,
+    rows,
+    elapsedMs: Date.now() - started,
+    featured: featuredCitizens,
+  };
+}
+
+/** The demo region's run in this database, if one was started, and its featured citizens. */
+export async function demoStatus(
+  database: Database,
+): Promise<{ run: DemoRun; featured: FeaturedCitizen[] } | undefined> {
+  const run = await createDemoStore(database.db).run(REGION_RUN);
+  if (!run) return undefined;
+  return { run, featured: featuredOf(loadRegion(), run) };
+}
+
+function featuredOf(region: Region, run: DemoRun): FeaturedCitizen[] {
+  const referenceTime = run.referenceTime.getTime();
+  return [...featuredIndexes(region, run.seed, referenceTime, run.citizens)].map(([index, feature]) => {
+    const c = synthesizeCitizen(region, { seed: run.seed, referenceDate: referenceTime }, index);
+    return {
+      email: `${feature.local}@${DEMO_DOMAIN}`,
+      displayName: `${c.givenName} ${c.familyName}`,
+      description: feature.description,
+    };
+  });
+}
+
+function planCitizen(
+  citizen: SyntheticCitizen,
+  random: Random,
+  feature: (typeof FEATURES)[number] | undefined,
+  passwordHash: string,
+  run: DemoRun,
+  referenceTime: number,
+): CitizenPlan {
+  if (feature) {
+    return {
+      citizen,
+      signIn: { email: `${feature.local}@${DEMO_DOMAIN}`, passwordHash },
+      // The sensor came off an hour ago: the report shows the last fortnight.
+      cgmEnd: referenceTime - 3_600_000,
+      device: drawDevice(random),
+    };
+  }
+  const wears = random.chance(run.cgmShare);
+  return {
+    citizen,
+    cgmEnd: wears ? drawCgmEnd(random, referenceTime) : null,
+    device: wears ? drawDevice(random) : null,
+  };
+}
+
+function countRows(rows: ChunkRows): number {
+  let observations = 0;
+  for (const stream of rows.streams) observations += stream.times.length + 1;
+  return (
+    rows.accounts.length * 2 +
+    rows.participants.length +
+    rows.decisions.length * 2 +
+    rows.findrisc.length * 2 +
+    observations +
+    rows.traces.length * 2
+  );
+}
+
+function checkOptions(options: DemoOptions) {
+  const problems: string[] = [];
+  if (!Number.isInteger(options.citizens) || options.citizens < 1 || options.citizens > 5_000_000)
+    problems.push('citizens must be a whole number from 1 to 5,000,000');
+  if (!(options.cgmShare >= 0 && options.cgmShare <= 1))
+    problems.push('the CGM share must be between 0 and 1');
+  if (!Number.isInteger(options.cgmDays) || options.cgmDays < 1 || options.cgmDays > 90)
+    problems.push('CGM days must be a whole number from 1 to 90');
+  if (options.chunkSize !== undefined && (!Number.isInteger(options.chunkSize) || options.chunkSize < 1))
+    problems.push('the chunk size must be a positive whole number');
+  if (options.seed.length === 0 || options.seed.length > 100)
+    problems.push('the seed must be 1 to 100 characters');
+  if (problems.length > 0) throw new DemoRefusedError(`Demo options: ${problems.join('; ')}.`);
+}
