@@ -215,24 +215,28 @@ export async function loadDemo(
     measurements: createMeasurementSeeder(database),
     insights: createInsightsSeeder(),
   };
-  for (let chunk = run.chunksDone; chunk < chunks; chunk++) {
-    const first = chunk * run.chunkSize;
-    const last = Math.min(run.citizens, first + run.chunkSize);
+  const current = run;
+  const pending = Array.from({ length: chunks }, (_, chunk) => chunk).filter((c) => !current.chunksDone.has(c));
+  let citizensDone = Math.min(current.citizens, current.chunksDone.size * current.chunkSize);
+
+  /** Generates one chunk's rows (CPU) and stores them in one transaction (the database). */
+  async function storeChunk(chunk: number) {
+    const first = chunk * current.chunkSize;
+    const last = Math.min(current.citizens, first + current.chunkSize);
     const chunkRows = emptyChunk();
     for (let index = first; index < last; index++) {
-      const citizen = synthesizeCitizen(region, { seed: run.seed, referenceDate: referenceTime }, index);
+      const citizen = synthesizeCitizen(region, { seed: current.seed, referenceDate: referenceTime }, index);
       const plan = planCitizen(
         citizen,
         root.derive('plan', index),
         featured.get(index),
         passwordHash,
-        run,
+        current,
         referenceTime,
       );
       if (plan.cgmEnd !== null) wearers++;
-      addCitizen(chunkRows, plan, root.derive('records', index), run.cgmDays, referenceTime);
+      addCitizen(chunkRows, plan, root.derive('records', index), current.cgmDays, referenceTime);
     }
-    const name = run.name;
     await database.bulk(async (session) => {
       await identity.accounts(session, chunkRows.accounts);
       await seeders.participants.participants(session, chunkRows.participants);
@@ -240,11 +244,34 @@ export async function loadDemo(
       await seeders.questionnaires.findrisc(session, chunkRows.findrisc);
       await seeders.measurements.observations(session, chunkRows.streams);
       await seeders.insights.summaries(session, chunkRows.traces, new Date(referenceTime));
-      await store.chunkStored(session, name, chunk);
+      await store.chunkStored(session, current.name, chunk);
     });
     rows += countRows(chunkRows);
-    deps.onProgress?.({ citizens: last, total: run.citizens, rows, elapsedMs: Date.now() - started });
+    citizensDone += last - first;
+    deps.onProgress?.({ citizens: citizensDone, total: current.citizens, rows, elapsedMs: Date.now() - started });
   }
+
+  // Two chunks at a time on a server: while one waits for the database, the other is generated. PGlite has
+  // one connection, so there one after the other. The first failure stops both lanes; the load returns only
+  // when the other lane's chunk is stored or rolled back, so that a resumed load never meets it half-done.
+  const lanes = database.kind === 'postgres' ? 2 : 1;
+  let next = 0;
+  let failed = false;
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: lanes }, async () => {
+      while (!failed && next < pending.length) {
+        const chunk = pending[next++] as number;
+        try {
+          await storeChunk(chunk);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    }),
+  );
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
   if (!run.finishedAt) await store.finish(run.name, clock());
   return {
     outcome,

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { BulkSession, Db } from '../platform/db/index.ts';
 
 type Tables = {
+  demo_run_chunks: { name: string; chunk: number };
   demo_runs: {
     name: string;
     seed: string;
@@ -10,7 +11,6 @@ type Tables = {
     cgm_days: number;
     reference_time: Date;
     chunk_size: number;
-    chunks_done: number;
     started_at: Date;
     finished_at: Date | null;
   };
@@ -26,11 +26,12 @@ export interface DemoRun {
   cgmDays: number;
   referenceTime: Date;
   chunkSize: number;
-  chunksDone: number;
+  /** The chunks stored so far, in any order. */
+  chunksDone: Set<number>;
   finishedAt: Date | null;
 }
 
-const toRun = (row: DemoRunRow): DemoRun => ({
+const toRun = (row: DemoRunRow, chunks: number[]): DemoRun => ({
   name: row.name,
   seed: row.seed,
   citizens: row.citizens,
@@ -38,7 +39,7 @@ const toRun = (row: DemoRunRow): DemoRun => ({
   cgmDays: row.cgm_days,
   referenceTime: row.reference_time,
   chunkSize: row.chunk_size,
-  chunksDone: row.chunks_done,
+  chunksDone: new Set(chunks),
   finishedAt: row.finished_at,
 });
 
@@ -47,7 +48,12 @@ export function createDemoStore(base: Db) {
   return {
     async run(name: string): Promise<DemoRun | undefined> {
       const row = await db.selectFrom('demo_runs').selectAll().where('name', '=', name).executeTakeFirst();
-      return row && toRun(row);
+      if (!row) return undefined;
+      const chunks = await db.selectFrom('demo_run_chunks').select('chunk').where('name', '=', name).execute();
+      return toRun(
+        row,
+        chunks.map((c) => c.chunk),
+      );
     },
     /** Records a new run, in the transaction that writes its staff. */
     async start(session: BulkSession, run: Omit<DemoRun, 'chunksDone' | 'finishedAt'>): Promise<void> {
@@ -57,13 +63,9 @@ export function createDemoStore(base: Db) {
         [run.name, run.seed, run.citizens, run.cgmShare, run.cgmDays, run.referenceTime, run.chunkSize],
       );
     },
-    /** Marks a chunk stored, in the transaction that stored it; fails unless it was the next one. */
+    /** Marks a chunk stored, in the transaction that stored it; fails when another load stored it already. */
     async chunkStored(session: BulkSession, name: string, chunk: number): Promise<void> {
-      const { rowCount } = await session.query(
-        'UPDATE demo_runs SET chunks_done = chunks_done + 1 WHERE name = $1 AND chunks_done = $2',
-        [name, chunk],
-      );
-      if (rowCount !== 1) throw new Error(`Demo chunk ${chunk} of ${name} was stored by another load`);
+      await session.query('INSERT INTO demo_run_chunks (name, chunk) VALUES ($1, $2)', [name, chunk]);
     },
     async finish(name: string, at: Date): Promise<void> {
       await db.updateTable('demo_runs').set({ finished_at: at }).where('name', '=', name).execute();

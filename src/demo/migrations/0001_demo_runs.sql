@@ -1,6 +1,6 @@
--- Synthetic populations loaded into this database (src/demo): what was asked for, and how far the load has
--- come, so that an interrupted load resumes at its next chunk instead of writing anyone twice. One row per
--- run name ('region' for the demo region).
+-- Synthetic populations loaded into this database (src/demo): what was asked for, and which chunks of
+-- citizens are stored, so that an interrupted load resumes with the chunks still missing instead of writing
+-- anyone twice. One row per run name ('region' for the demo region).
 CREATE TABLE demo_runs (
   name text PRIMARY KEY,
   seed text NOT NULL,
@@ -10,8 +10,14 @@ CREATE TABLE demo_runs (
   -- "now" of the synthetic population: ages, join dates and the CGM periods count back from it
   reference_time timestamptz NOT NULL,
   chunk_size integer NOT NULL CHECK (chunk_size > 0),
-  -- chunks 0 … chunks_done - 1 are stored, each in the transaction that raised this number
-  chunks_done integer NOT NULL DEFAULT 0,
   started_at timestamptz NOT NULL DEFAULT now(),
   finished_at timestamptz
+);
+
+-- A stored chunk of a run: written in the transaction that stored the chunk's citizens. Chunks are written
+-- by several connections at once, so they finish in any order.
+CREATE TABLE demo_run_chunks (
+  name text NOT NULL REFERENCES demo_runs (name) ON DELETE CASCADE,
+  chunk integer NOT NULL CHECK (chunk >= 0),
+  PRIMARY KEY (name, chunk)
 );

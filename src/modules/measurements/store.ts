@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import { type BulkSession, copyRow, type Database } from '../../platform/db/index.ts';
+import { type BulkSession, copyField, copyRow, type Database } from '../../platform/db/index.ts';
 import { utcOffsetMs } from '../../science/glucose/local-time.ts';
 import { CANONICAL_UNIT, CODES, type ObservationCode } from './codes.ts';
 import type { ParsedObservation } from './importers/types.ts';
@@ -143,15 +143,25 @@ function monthsBetween(first: number, last: number): string[] {
   }
 }
 
-/** The UTC offset in minutes of a zone at a time, asking Intl once per hour of the timeline. */
+/**
+ * The UTC offset in minutes of a zone at a time, asking Intl once per hour of the timeline (zones change their
+ * offset only on the hour). Kept per zone for the process: a timeline of years is some tens of thousands of
+ * hours.
+ */
+const offsetsByZone = new Map<string, Map<number, number>>();
 function hourlyOffsets(timeZone: string): (time: number) => number {
-  const byHour = new Map<number, number>();
+  let byHour = offsetsByZone.get(timeZone);
+  if (!byHour) {
+    byHour = new Map();
+    offsetsByZone.set(timeZone, byHour);
+  }
+  const hours = byHour;
   return (time) => {
     const hour = Math.floor(time / 3_600_000);
-    let offset = byHour.get(hour);
+    let offset = hours.get(hour);
     if (offset === undefined) {
       offset = Math.round(utcOffsetMs(timeZone, hour * 3_600_000) / 60_000);
-      byHour.set(hour, offset);
+      hours.set(hour, offset);
     }
     return offset;
   };
@@ -317,39 +327,38 @@ export function createMeasurementStore(database: Database) {
     async seed(session: BulkSession, streams: readonly SeedStream[]) {
       const months = new Set<string>();
       const rows: string[] = [];
-      const offsets = new Map<string, (time: number) => number>();
       for (const stream of streams) {
         const n = stream.times.length;
         if (n === 0) continue;
         for (const month of monthsBetween(stream.times[0] as number, stream.times[n - 1] as number)) {
           months.add(month);
         }
-        let offsetOf = offsets.get(stream.timeZone);
-        if (!offsetOf) {
-          offsetOf = hourlyOffsets(stream.timeZone);
-          offsets.set(stream.timeZone, offsetOf);
-        }
-        const unit = CANONICAL_UNIT[stream.code];
+        const offsetOf = hourlyOffsets(stream.timeZone);
+        // The fields that are the same on every row of the stream, escaped once.
+        const head = `${copyRow([stream.participantId, stream.code])}\t`;
+        const middle = `\t${copyRow([stream.source])}\t`;
+        const zone = `\t${copyRow([stream.timeZone])}\t`;
+        const unit = `\t${copyRow([CANONICAL_UNIT[stream.code]])}\t`;
+        const tail = `\t${copyRow([stream.originalUnit, stream.method])}\t`;
+        const importId = `\t${copyRow([stream.importId])}`;
         for (let i = 0; i < n; i++) {
           const time = stream.times[i] as number;
           const end = stream.endTimes?.[i];
+          const flag = stream.flags?.[i];
           rows.push(
-            copyRow([
-              stream.participantId,
-              stream.code,
-              iso(time),
-              stream.source,
-              end === undefined ? null : iso(end),
-              offsetOf(time),
-              stream.timeZone,
-              stream.values[i] as number,
-              unit,
-              stream.originalValues[i] as string,
-              stream.originalUnit,
-              stream.method,
-              stream.flags?.[i] === 1 ? 'below_range' : stream.flags?.[i] === 2 ? 'above_range' : null,
-              stream.importId,
-            ]),
+            head +
+              iso(time) +
+              middle +
+              (end === undefined ? '\\N' : iso(end)) +
+              '\t' +
+              offsetOf(time) +
+              zone +
+              (stream.values[i] as number) +
+              unit +
+              copyField(stream.originalValues[i] as string) +
+              tail +
+              (flag === 1 ? 'below_range' : flag === 2 ? 'above_range' : '\\N') +
+              importId,
           );
         }
       }
