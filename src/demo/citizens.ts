@@ -6,6 +6,7 @@ import type { SeedParticipant } from '../modules/participants/index.ts';
 import type { SeedFindrisc } from '../modules/questionnaires/index.ts';
 import { utcOffsetMs } from '../science/glucose/local-time.ts';
 import {
+  CGM_DEVICES,
   type CgmDevice,
   findriscAgeBand,
   type PhysiologyProfile,
@@ -83,7 +84,7 @@ export function profileOf(citizen: SyntheticCitizen): PhysiologyProfile {
 }
 
 /** The local calendar date of an instant in the demo's zone, 'YYYY-MM-DD'. */
-const localDate = (time: number) =>
+export const localDate = (time: number) =>
   new Date(time + utcOffsetMs(DEMO_TIME_ZONE, time)).toISOString().slice(0, 10);
 
 export interface CitizenPlan {
@@ -166,11 +167,15 @@ export function addCitizen(rows: ChunkRows, plan: CitizenPlan, random: Random, c
   }
 
   if (plan.cgmEnd === null || plan.device === null) return;
-  const start = plan.cgmEnd - cgmDays * DAY_MS;
+  // The sensor goes in a warm-up before the same local time `cgmDays` days earlier, so that its readings
+  // span exactly that many days (the consensus report's 14 when it comes off at midnight).
+  const warmUp = CGM_DEVICES[plan.device].warmUpMinutes * 60_000;
+  const endDay = localDate(plan.cgmEnd);
+  const start = localMidnight(addDays(endDay, -cgmDays)) + (plan.cgmEnd - localMidnight(endDay)) - warmUp;
   const profile = profileOf(citizen);
   const trace = simulateCgm(
     profile,
-    { start, days: cgmDays, device: plan.device, timeZone: DEMO_TIME_ZONE },
+    { start, days: (plan.cgmEnd - start) / DAY_MS, device: plan.device, timeZone: DEMO_TIME_ZONE },
     random.derive('cgm'),
   );
   const n = trace.times.length;
@@ -218,7 +223,7 @@ export function addCitizen(rows: ChunkRows, plan: CitizenPlan, random: Random, c
   for (let d = 0; d < steps.dates.length; d++) {
     const dayStart = localMidnight(steps.dates[d] as string);
     stepTimes.push(dayStart);
-    stepEnds.push(localMidnight(nextDate(steps.dates[d] as string)));
+    stepEnds.push(localMidnight(addDays(steps.dates[d] as string, 1)));
   }
   const hash = id.replace(/-/g, '').slice(0, 12);
   rows.streams.push({
@@ -260,14 +265,14 @@ export function addCitizen(rows: ChunkRows, plan: CitizenPlan, random: Random, c
   });
 }
 
-function nextDate(date: string): string {
+function addDays(date: string, days: number): string {
   const next = new Date(`${date}T12:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
+  next.setUTCDate(next.getUTCDate() + days);
   return next.toISOString().slice(0, 10);
 }
 
 /** The UTC instant of local midnight that begins a date in the demo's zone. */
-function localMidnight(date: string): number {
+export function localMidnight(date: string): number {
   const utcMidnight = Date.parse(`${date}T00:00:00Z`);
   // Midnight is never inside a DST change in Europe/Amsterdam (changes happen at 02:00 and 03:00).
   return utcMidnight - utcOffsetMs(DEMO_TIME_ZONE, utcMidnight);

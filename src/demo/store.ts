@@ -49,7 +49,11 @@ export function createDemoStore(base: Db) {
     async run(name: string): Promise<DemoRun | undefined> {
       const row = await db.selectFrom('demo_runs').selectAll().where('name', '=', name).executeTakeFirst();
       if (!row) return undefined;
-      const chunks = await db.selectFrom('demo_run_chunks').select('chunk').where('name', '=', name).execute();
+      const chunks = await db
+        .selectFrom('demo_run_chunks')
+        .select('chunk')
+        .where('name', '=', name)
+        .execute();
       return toRun(
         row,
         chunks.map((c) => c.chunk),

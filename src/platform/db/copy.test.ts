@@ -58,4 +58,25 @@ describe('bulk COPY of rows in text format', () => {
       test.database.bulk((session) => session.copyRows('t; DROP TABLE accounts', ['n'], ['1'])),
     ).rejects.toThrow(/plain SQL name/);
   });
+
+  it('checks foreign keys unless the caller vouches for its rows and the role may turn the checks off', async () => {
+    await test.database.bulk(async (session) => {
+      await session.query('CREATE TABLE fk_parent (id integer PRIMARY KEY)');
+      await session.query('CREATE TABLE fk_child (parent integer REFERENCES fk_parent (id))');
+    });
+    await expect(
+      test.database.bulk((session) => session.copyRows('fk_child', ['parent'], ['42'])),
+    ).rejects.toThrow(/foreign key/);
+    // The suites connect as a superuser (the PostgreSQL server's postgres, PGlite's own), so here it is off.
+    await test.database.bulk((session) => session.copyRows('fk_child', ['parent'], ['42']), {
+      skipForeignKeyChecks: true,
+    });
+    const { rows } = await test.database.bulk((session) =>
+      session.query<{ n: number; role: string }>(
+        `SELECT count(*)::int AS n, current_setting('session_replication_role') AS role FROM fk_child`,
+      ),
+    );
+    // The setting lasted only for that transaction.
+    expect(rows[0]).toEqual({ n: 1, role: 'origin' });
+  });
 });

@@ -35,10 +35,30 @@ export interface Database {
    * `COPY … FROM STDIN` on a server, and temporary tables that must live on the same connection. Committed
    * when `work` resolves, rolled back when it throws. On PGlite it holds the one connection throughout.
    */
-  bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
+  bulk<T>(work: (session: BulkSession) => Promise<T>, options?: BulkOptions): Promise<T>;
   /** PGlite only: the data folder as a tarball, used to clone a migrated template in tests. */
   dump(): Promise<Blob>;
   close(): Promise<void>;
+}
+
+export interface BulkOptions {
+  /**
+   * For rows the caller built consistent itself (the demo generator): foreign keys are not checked, where the
+   * database role may turn that off (a superuser: `session_replication_role = replica`, as pg_restore's
+   * `--disable-triggers` does); elsewhere they are checked as always. Triggers on insert do not fire either, so
+   * only for tables that have none that matter.
+   */
+  skipForeignKeyChecks?: boolean;
+}
+
+/** Turns foreign-key checks off for the transaction when asked and allowed. */
+async function applyBulkOptions(
+  query: (text: string) => Promise<{ rows: Record<string, unknown>[] }>,
+  options: BulkOptions | undefined,
+) {
+  if (!options?.skipForeignKeyChecks) return;
+  const { rows } = await query(`SELECT current_setting('is_superuser') AS superuser`);
+  if (rows[0]?.superuser === 'on') await query('SET LOCAL session_replication_role = replica');
 }
 
 /** One connection inside a transaction, for bulk loads (see `Database.bulk`). */
@@ -126,10 +146,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
           client.release();
         }
       },
-      async bulk(work) {
+      async bulk(work, options) {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
+          await applyBulkOptions((text) => client.query(text), options);
           const result = await work({
             query: async (text, values) => {
               const answer = await client.query(text, values);
@@ -182,10 +203,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         await tx.exec(script);
       });
     },
-    bulk: (work) =>
+    bulk: (work, options) =>
       db.connection().execute(() =>
-        pglite.transaction((tx) =>
-          work({
+        pglite.transaction(async (tx) => {
+          await applyBulkOptions(
+            async (text) => ({ rows: (await tx.query(text)).rows as Record<string, unknown>[] }),
+            options,
+          );
+          return work({
             query: async (text, values) => {
               const answer = await tx.query(text, values);
               return { rows: answer.rows as never[], rowCount: answer.affectedRows ?? 0 };
@@ -196,8 +221,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
                 blob: new Blob(textChunks(rows)),
               });
             },
-          }),
-        ),
+          });
+        }),
       ),
     async dump() {
       const file = await pglite.dumpDataDir('none');

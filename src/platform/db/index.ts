@@ -1,4 +1,5 @@
 export {
+  type BulkOptions,
   type BulkSession,
   copyField,
   copyRow,
