@@ -53,6 +53,8 @@ async function main() {
       },
       {
         onProgress: (progress) => {
+          // PGlite runs on this thread: the interval above gets no turn while it works, so sample here too.
+          peakRss = Math.max(peakRss, process.memoryUsage().rss);
           if (progress.elapsedMs - lastPrinted < 10_000 && progress.citizens < progress.total) return;
           lastPrinted = progress.elapsedMs;
           console.error(

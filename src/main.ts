@@ -7,6 +7,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import {
   DEFAULT_DEMO,
   DEMO_DOMAIN,
+  DemoInterruptedError,
   DemoRefusedError,
   demoSignInsText,
   demoStatus,
@@ -169,6 +170,15 @@ program
         }
         await migrate(database, migrationSources);
         const app = await buildApp(settings, { database, webRoot: null });
+        // Ctrl-C stops after the chunks being written, so that the next run continues where this one stopped.
+        const stop = new AbortController();
+        const interrupt = () => {
+          if (stop.signal.aborted) process.exit(130);
+          console.error('\nStopping after the chunks being written (Ctrl-C again to quit at once) …');
+          stop.abort();
+        };
+        process.on('SIGINT', interrupt);
+        process.on('SIGTERM', interrupt);
         try {
           const result = await loadDemo(
             database,
@@ -179,7 +189,7 @@ program
               cgmDays: options.cgmDays,
               ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
             },
-            { onProgress: progressWriter(process.stderr) },
+            { onProgress: progressWriter(process.stderr), signal: stop.signal },
           );
           console.log(
             result.outcome === 'present'
@@ -191,9 +201,13 @@ program
           await app.close();
         }
       } catch (error) {
-        if (!(error instanceof DemoRefusedError)) throw error;
-        console.error(error.message);
-        exitCode = 2;
+        if (error instanceof DemoInterruptedError) {
+          console.error(error.message);
+          exitCode = 130;
+        } else if (error instanceof DemoRefusedError) {
+          console.error(error.message);
+          exitCode = 2;
+        } else throw error;
       } finally {
         await database.close();
       }

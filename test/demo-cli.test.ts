@@ -105,6 +105,48 @@ describe('topfit demo', () => {
     expect(wrong.stderr).toMatch(/--cgm-share must be between 0 and 1/);
   }, 300_000);
 
+  it('stops between chunks on Ctrl-C, and the same command continues without writing anyone twice', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'topfit-demo-interrupt-'));
+    const own = testEngine() === 'postgres' ? await createTestDatabase() : undefined;
+    await own?.database.close();
+    const target = own ? { DATABASE_URL: own.url ?? '', TOPFIT_DATA_DIR: dir } : { TOPFIT_DATA_DIR: dir };
+    const args = ['demo', '--citizens', '1200', '--cgm-share', '0', '--chunk-size', '40'];
+    try {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { ...process.env, ...target, LOG_LEVEL: 'silent', NODE_ENV: 'development' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += String(chunk);
+        // The first chunks are in: interrupt.
+        if (/of 1,200 citizens/.test(stderr) && child.exitCode === null) child.kill('SIGINT');
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(130);
+      expect(stderr).toMatch(
+        /Stopped after [\d,]+ of 1,200 citizens; run the same command again to continue\./,
+      );
+
+      const { code: again, stdout } = await (async () => {
+        try {
+          const answer = await run(process.execPath, [BIN, ...args], {
+            env: { ...process.env, ...target, LOG_LEVEL: 'silent', NODE_ENV: 'development' },
+            timeout: 120_000,
+          });
+          return { code: 0, stdout: answer.stdout };
+        } catch (error) {
+          return { code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout };
+        }
+      })();
+      expect(again).toBe(0);
+      expect(stdout).toMatch(/Demo region resumed: 1,200 citizens/);
+    } finally {
+      await own?.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('is never loaded in production', async () => {
     const answer = await topfit(
       {

@@ -3,6 +3,7 @@ import { DEMO_PASSWORD, DEMO_STAFF } from './staff.ts';
 
 export {
   DEFAULT_DEMO,
+  DemoInterruptedError,
   type DemoOptions,
   type DemoProgress,
   DemoRefusedError,

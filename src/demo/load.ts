@@ -68,6 +68,8 @@ export interface FeaturedCitizen {
 }
 
 export class DemoRefusedError extends Error {}
+/** The load was stopped between chunks; what is stored stays, and the next load continues from there. */
+export class DemoInterruptedError extends Error {}
 
 /** The default demo of `npm start`: small enough to load in seconds on PGlite. */
 export const DEFAULT_DEMO: DemoOptions = {
@@ -138,7 +140,12 @@ function featuredIndexes(region: Region, seed: string, referenceTime: number, ci
 export async function loadDemo(
   database: Database,
   options: DemoOptions,
-  deps: { clock?: () => Date; onProgress?: (progress: DemoProgress) => void } = {},
+  deps: {
+    clock?: () => Date;
+    onProgress?: (progress: DemoProgress) => void;
+    /** Stops the load after the chunks in progress (Ctrl-C): run it again to continue. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<DemoResult> {
   checkOptions(options);
   const clock = deps.clock ?? (() => new Date());
@@ -276,7 +283,7 @@ export async function loadDemo(
   let failed = false;
   const outcomes = await Promise.allSettled(
     Array.from({ length: lanes }, async () => {
-      while (!failed && next < pending.length) {
+      while (!failed && !deps.signal?.aborted && next < pending.length) {
         const chunk = pending[next++] as number;
         try {
           await storeChunk(chunk);
@@ -289,6 +296,11 @@ export async function loadDemo(
   );
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;
+  if (next < pending.length) {
+    throw new DemoInterruptedError(
+      `Stopped after ${citizensDone.toLocaleString('en-GB')} of ${current.citizens.toLocaleString('en-GB')} citizens; run the same command again to continue.`,
+    );
+  }
   if (!run.finishedAt) await store.finish(run.name, clock());
   return {
     outcome,
