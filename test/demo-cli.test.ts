@@ -36,7 +36,7 @@ afterAll(() => cleanup?.());
 async function topfit(extra: Record<string, string>, ...args: string[]) {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env, ...extra, LOG_LEVEL: 'silent', NODE_ENV: 'development' },
+      env: { ...process.env, ...env, LOG_LEVEL: 'silent', NODE_ENV: 'development', ...extra },
       timeout: 120_000,
     });
     return { code: 0, stdout, stderr };
@@ -110,22 +110,26 @@ describe('topfit demo', () => {
     const own = testEngine() === 'postgres' ? await createTestDatabase() : undefined;
     await own?.database.close();
     const target = own ? { DATABASE_URL: own.url ?? '', TOPFIT_DATA_DIR: dir } : { TOPFIT_DATA_DIR: dir };
-    const args = ['demo', '--citizens', '1200', '--cgm-share', '0', '--chunk-size', '40'];
+    const args = ['demo', '--citizens', '10000', '--cgm-share', '0', '--chunk-size', '50'];
     try {
       const child = spawn(process.execPath, [BIN, ...args], {
         env: { ...process.env, ...target, LOG_LEVEL: 'silent', NODE_ENV: 'development' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
+      let interrupted = false;
       child.stderr.on('data', (chunk) => {
         stderr += String(chunk);
-        // The first chunks are in: interrupt.
-        if (/of 1,200 citizens/.test(stderr) && child.exitCode === null) child.kill('SIGINT');
+        // The first chunks are in: interrupt, once (a second Ctrl-C quits at once).
+        if (!interrupted && /of 10,000 citizens/.test(stderr)) {
+          interrupted = true;
+          child.kill('SIGINT');
+        }
       });
       const code = await new Promise((resolve) => child.once('exit', resolve));
       expect(code).toBe(130);
       expect(stderr).toMatch(
-        /Stopped after [\d,]+ of 1,200 citizens; run the same command again to continue\./,
+        /Stopped after [\d,]+ of 10,000 citizens; run the same command again to continue\./,
       );
 
       const { code: again, stdout } = await (async () => {
@@ -140,7 +144,7 @@ describe('topfit demo', () => {
         }
       })();
       expect(again).toBe(0);
-      expect(stdout).toMatch(/Demo region resumed: 1,200 citizens/);
+      expect(stdout).toMatch(/Demo region resumed: 10,000 citizens/);
     } finally {
       await own?.drop();
       await rm(dir, { recursive: true, force: true });

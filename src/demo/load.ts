@@ -283,7 +283,11 @@ export async function loadDemo(
   let failed = false;
   const outcomes = await Promise.allSettled(
     Array.from({ length: lanes }, async () => {
-      while (!failed && !deps.signal?.aborted && next < pending.length) {
+      while (!failed && next < pending.length) {
+        // A turn of the event loop between chunks: PGlite answers without one, and a Ctrl-C (or a request)
+        // would otherwise wait for the whole load.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (deps.signal?.aborted) break;
         const chunk = pending[next++] as number;
         try {
           await storeChunk(chunk);

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -98,7 +98,6 @@ function DemoSignIns({ onDone }: { onDone: () => Promise<void> }) {
             fullWidth
             loading={signIn.isPending && signIn.variables === account.email}
             onClick={() => signIn.mutate(account.email)}
-            aria-label={t('signIn.demoAs', { name: account.displayName })}
             data-testid={`demo-${account.email.split('@')[0]}`}
             rightSection={
               <Text span size="sm">
@@ -106,6 +105,7 @@ function DemoSignIns({ onDone }: { onDone: () => Promise<void> }) {
               </Text>
             }
           >
+            <VisuallyHidden>{t('signIn.demoAs')} </VisuallyHidden>
             {account.displayName}
             {account.organisation ? ` · ${account.organisation}` : ''}
           </Button>
