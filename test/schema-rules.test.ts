@@ -27,6 +27,7 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   region_wait_list: 'people outside the region waiting to join; not participants',
   questionnaires: 'versioned questionnaire definitions, the same for everyone',
   demo_runs: 'the synthetic populations loaded into a demo database, and how far each load came',
+  demo_run_chunks: 'the chunks of citizens each demo load has stored',
 };
 
 /** The schema's violations of the distribution rule, in words. */

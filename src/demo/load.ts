@@ -287,7 +287,8 @@ export async function loadDemo(
         // A turn of the event loop between chunks: PGlite answers without one, and a Ctrl-C (or a request)
         // would otherwise wait for the whole load.
         await new Promise((resolve) => setImmediate(resolve));
-        if (deps.signal?.aborted) break;
+        // The other lane may have taken the last chunk meanwhile.
+        if (deps.signal?.aborted || failed || next >= pending.length) break;
         const chunk = pending[next++] as number;
         try {
           await storeChunk(chunk);
