@@ -7,6 +7,13 @@ import type { Config } from './config.ts';
 import { DEMO_DOMAIN } from './demo/index.ts';
 import { migrationSources } from './migrations.ts';
 import {
+  coachingRules,
+  createCaseloadRelation,
+  createCoachingEraser,
+  createCoachingExporter,
+  createCoachingModule,
+} from './modules/coaching/index.ts';
+import {
   consentBundle,
   consentRules,
   createConsentChecker,
@@ -113,10 +120,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
           ...questionnaireRules,
           ...measurementRules,
           ...insightsRules,
+          ...coachingRules,
           ...auditRules,
           ...outboxRules,
         },
-        relations: {},
+        relations: { caseload: createCaseloadRelation(database.db) },
         consent: createConsentChecker(database.db),
       },
       audit,
@@ -159,12 +167,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         createQuestionnaireExporter(database.db),
         createMeasurementExporter(database),
         createInsightsExporter(database.db),
+        createCoachingExporter(database.db),
         createAuditExporter(database.db),
       ],
       jobs,
       endSessions: identity.endSessions,
       erasers: [
         createInsightsEraser(database.db),
+        createCoachingEraser(database.db),
         createMeasurementEraser(database),
         createQuestionnaireEraser(database.db),
         createConsentEraser(database.db),
@@ -217,6 +227,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const consentChecker = createConsentChecker(database.db);
+    const coaching = createCoachingModule({
+      db: database.db,
+      access,
+      isMember: membership.isMember,
+      isCoach: async (accountId) => (await identity.rolesOf(accountId)).includes('coach'),
+      displayNameOf: async (accountId) => (await identity.contactOf(accountId))?.displayName,
+      sharing: async (participantIds) => consentChecker('coach_sharing', participantIds),
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     for (const instrument of await libraryInstruments()) {
       await questionnaires.service.installLibraryInstrument(instrument);
     }
@@ -239,6 +260,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await http.register(questionnaires.routes);
     await http.register(measurements.routes);
     await http.register(insights.routes);
+    await http.register(coaching.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -255,6 +277,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       questionnaires: questionnaires.service,
       measurements: measurements.service,
       insights: insights.service,
+      coaching: coaching.service,
       jobs,
       tasks,
       config,

@@ -1,4 +1,5 @@
 import { demoMigrations } from './demo/index.ts';
+import { coachingMigrations } from './modules/coaching/index.ts';
 import { consentMigrations } from './modules/consent/index.ts';
 import { identityMigrations } from './modules/identity/index.ts';
 import { insightsMigrations } from './modules/insights/index.ts';
@@ -19,5 +20,6 @@ export const migrationSources: MigrationSource[] = [
   questionnaireMigrations,
   measurementMigrations,
   insightsMigrations,
+  coachingMigrations,
   demoMigrations,
 ];

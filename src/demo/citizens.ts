@@ -1,3 +1,4 @@
+import type { SeedCoaching } from '../modules/coaching/index.ts';
 import type { SeedDecision } from '../modules/consent/index.ts';
 import type { SeedAccount } from '../modules/identity/index.ts';
 import type { SeedTrace } from '../modules/insights/index.ts';
@@ -17,7 +18,7 @@ import {
   toMmol,
 } from '../science/index.ts';
 import { CONSENT_PURPOSES, type SyntheticCitizen } from './population/index.ts';
-import { DEMO_DOMAIN } from './staff.ts';
+import { DEMO_COACH, DEMO_DOMAIN, DEMO_STAFF } from './staff.ts';
 
 const DAY_MS = 86_400_000;
 export const DEMO_TIME_ZONE = 'Europe/Amsterdam';
@@ -33,8 +34,15 @@ const TREND_DAYS = 90;
 /** Assumption: the share of members who change one consent decision after joining. */
 const LATER_CHANGE_SHARE = 0.05;
 
+/**
+ * Assumption: the share of CGM wearers who share with their coach that the demo coach coaches (the demo needs a
+ * caseload to show, not a figure of the region).
+ */
+const COACHED_SHARE = 0.25;
+
 /** What one chunk of citizens writes, module by module. */
 export interface ChunkRows {
+  caseloads: SeedCoaching[];
   accounts: SeedAccount[];
   participants: SeedParticipant[];
   decisions: SeedDecision[];
@@ -44,6 +52,7 @@ export interface ChunkRows {
 }
 
 export const emptyChunk = (): ChunkRows => ({
+  caseloads: [],
   accounts: [],
   participants: [],
   decisions: [],
@@ -89,6 +98,8 @@ export const localDate = (time: number) =>
 
 export interface CitizenPlan {
   citizen: SyntheticCitizen;
+  /** Consent decisions that differ from the generator's (a featured member who shares with her coach). */
+  consents?: Partial<SyntheticCitizen['consents']>;
   /** Whose account can sign in (featured demo citizens): their address and password hash. */
   signIn?: { email: string; passwordHash: string };
   /** The end of the CGM period, or null for a member without a sensor. */
@@ -124,7 +135,7 @@ export function addCitizen(rows: ChunkRows, plan: CitizenPlan, random: Random, c
   });
 
   // The decisions at joining, one per purpose; a few members change one of them later.
-  const consents = { ...citizen.consents };
+  const consents = { ...citizen.consents, ...plan.consents };
   for (const purpose of CONSENT_PURPOSES) {
     rows.decisions.push({
       participantId: id,
@@ -167,6 +178,15 @@ export function addCitizen(rows: ChunkRows, plan: CitizenPlan, random: Random, c
   }
 
   if (plan.cgmEnd === null || plan.device === null) return;
+  // The demo coach coaches some of the wearers who share with their coach, from when their sensor went in.
+  if (consents.coach_sharing && (plan.signIn || random.derive('coaching').chance(COACHED_SHARE))) {
+    rows.caseloads.push({
+      participantId: id,
+      coachId: DEMO_COACH.id,
+      assignedAt: new Date(Math.max(citizen.joinedAt, plan.cgmEnd - 30 * DAY_MS)),
+      assignedBy: (DEMO_STAFF[0] as (typeof DEMO_STAFF)[number]).id,
+    });
+  }
   // The sensor goes in a warm-up before the same local time `cgmDays` days earlier, so that its readings
   // span exactly that many days (the consensus report's 14 when it comes off at midnight).
   const warmUp = CGM_DEVICES[plan.device].warmUpMinutes * 60_000;

@@ -196,6 +196,24 @@ describe('loading the demo region', () => {
     expect(overview.status).toBe(200);
   });
 
+  it('gives the demo coach a caseload of members who share with her, whose glucose reports she can open', async () => {
+    const coach = browser();
+    await coach.post('/api/v1/demo/sign-in', { email: `coach@${DEMO_DOMAIN}` });
+    const caseload = await coach.get<{
+      members: { participantId: string; displayName: string; sharing: boolean }[];
+    }>('/api/v1/me/caseload');
+    expect(caseload.status).toBe(200);
+    const names = caseload.body.members.map((m) => m.displayName);
+    for (const featured of result.featured.slice(1)) expect(names).toContain(featured.displayName);
+    expect(caseload.body.members.every((m) => m.sharing)).toBe(true);
+    const first = caseload.body.members[0];
+    const report = await coach.get<{ available: boolean }>(
+      `/api/v1/participants/${first?.participantId}/glucose/report?days=14`,
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.available).toBe(true);
+  });
+
   it('refuses another demo over this one, and any demo in a database with real people', async () => {
     await expect(loadDemo(app.database, { ...SMALL, citizens: 300 })).rejects.toThrow(/another demo/);
     const other = await createTestApp();

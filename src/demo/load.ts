@@ -1,4 +1,5 @@
 import { hash } from '@node-rs/argon2';
+import { createCoachingSeeder } from '../modules/coaching/index.ts';
 import { createConsentSeeder } from '../modules/consent/index.ts';
 import { createIdentitySeeder } from '../modules/identity/index.ts';
 import { createInsightsSeeder } from '../modules/insights/index.ts';
@@ -84,6 +85,7 @@ const FEATURES = [
     local: 'citizen',
     status: 'normal',
     diagnosed: false,
+    coached: false,
     description: {
       nl: 'deelnemer zonder diabetes, met 14 dagen sensordata',
       en: 'member without diabetes, with 14 days of sensor data',
@@ -93,6 +95,7 @@ const FEATURES = [
     local: 'citizen.prediabetes',
     status: 'prediabetes',
     diagnosed: false,
+    coached: true,
     description: {
       nl: 'deelnemer met prediabetes, met sensordata',
       en: 'member with prediabetes, with sensor data',
@@ -102,6 +105,7 @@ const FEATURES = [
     local: 'citizen.type2',
     status: 'type2',
     diagnosed: true,
+    coached: true,
     description: {
       nl: 'deelnemer met diabetes type 2, met sensordata',
       en: 'member with type 2 diabetes, with sensor data',
@@ -231,6 +235,7 @@ export async function loadDemo(
     questionnaires: createQuestionnaireSeeder(),
     measurements: createMeasurementSeeder(database),
     insights: createInsightsSeeder(),
+    coaching: createCoachingSeeder(),
   };
   const current = run;
   const pending = Array.from({ length: chunks }, (_, chunk) => chunk).filter(
@@ -263,6 +268,7 @@ export async function loadDemo(
       await seeders.questionnaires.findrisc(session, chunkRows.findrisc);
       await seeders.measurements.observations(session, chunkRows.streams);
       await seeders.insights.summaries(session, chunkRows.traces, new Date(referenceTime));
+      await seeders.coaching.caseloads(session, chunkRows.caseloads);
       await store.chunkStored(session, current.name, chunk);
     }, TRUSTED_ROWS);
     rows += countRows(chunkRows);
@@ -350,6 +356,8 @@ function planCitizen(
     return {
       citizen,
       signIn: { email: `${feature.local}@${DEMO_DOMAIN}`, passwordHash },
+      // Two of them have the demo coach and share with her, so that her caseload shows them.
+      ...(feature.coached ? { consents: { coach_sharing: true } } : {}),
       // The sensor came off last midnight: the report shows the last fourteen whole days.
       cgmEnd: localMidnight(localDate(referenceTime)),
       device: drawDevice(random),
@@ -372,7 +380,8 @@ function countRows(rows: ChunkRows): number {
     rows.decisions.length * 2 +
     rows.findrisc.length * 2 +
     observations +
-    rows.traces.length * 2
+    rows.traces.length * 2 +
+    rows.caseloads.length
   );
 }
 

@@ -57,3 +57,6 @@ export const DEMO_STAFF: readonly DemoStaff[] = [
   staff(8, 'analyst.enschede', 'Esra Yilmaz', 'partner_analyst', 'enschede'),
   staff(9, 'innovator', 'Bram Visser', 'innovator', 'startup'),
 ];
+
+/** The demo's lifestyle coach, whose caseload the generator fills. */
+export const DEMO_COACH = DEMO_STAFF.find((member) => member.role === 'coach') as DemoStaff;

@@ -3,7 +3,7 @@ import { DEFAULT_DEMO, DEMO_STAFF, type DemoResult, loadDemo } from '../../src/d
 import { expectAccessible, fetchIn, type Platform, screenshot, startPlatform } from './harness.ts';
 
 // A newcomer's first minutes: the demo region of the first `npm start` (the default demo, as printed), signed
-// in with one click as citizens and as each staff role, on every page built so far.
+// in with one click as citizens and as each staff role (the coach reads her caseload), on every page built so far.
 
 let platform: Platform;
 let demo: DemoResult;
@@ -69,6 +69,27 @@ it('each staff role signs in with one click, past the second factor, and finds i
       const overview = (await fetchIn(page, '/api/v1/panel/overview')).body;
       expect(overview.total).toBe(DEFAULT_DEMO.citizens);
       await screenshot(page, 'demo-panel');
+    }
+    if (member.role === 'coach') {
+      // The coach's caseload: the two featured members who share with their coach, among the generated ones.
+      await page.getByRole('navigation').getByRole('link', { name: 'Mijn deelnemers' }).click();
+      const caseload = page.getByRole('table', { name: 'Deelnemers die u coacht' });
+      for (const name of ['Johanna Meijer', 'Herman de Jong']) {
+        await caseload
+          .getByRole('row', { name: new RegExp(name) })
+          .getByText('Deelt', { exact: true })
+          .waitFor();
+      }
+      await expectAccessible(page, 'demo coach caseload');
+      await screenshot(page, 'coach-caseload');
+
+      await caseload.getByRole('link', { name: 'Herman de Jong' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Glucose van Herman de Jong' }).waitFor();
+      await page.getByTestId('agp-chart').getByRole('img').waitFor();
+      // The coach reads what the member reads, without the member's own controls (the PDF for the GP).
+      expect(await page.getByTestId('glucose-pdf').count()).toBe(0);
+      await expectAccessible(page, 'demo coach reads a member’s glucose');
+      await screenshot(page, 'coach-member-glucose');
     }
     if (member.role === 'administrator') {
       await page.getByRole('navigation').getByRole('link', { name: 'Organisaties' }).click();

@@ -18,6 +18,7 @@ import { SignUpPage } from './pages/auth/sign-up-page.tsx';
 import { VerifyEmailPage } from './pages/auth/verify-email-page.tsx';
 import { AuthoringDetailPage } from './pages/authoring/authoring-detail-page.tsx';
 import { AuthoringListPage } from './pages/authoring/authoring-list-page.tsx';
+import { CaseloadPage, MemberGlucosePage } from './pages/caseload/caseload-page.tsx';
 import { ConsentPage } from './pages/consent/consent-page.tsx';
 import { ConsentPurposesPage } from './pages/consent/consent-purposes-page.tsx';
 import { GlucosePage } from './pages/glucose/glucose-page.tsx';
@@ -41,6 +42,7 @@ import { SupportPage } from './pages/support/support-page.tsx';
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
  * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
  * Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
+ * Coaches: /caseload (their members) and /caseload/:participantId (a member's glucose, as far as shared).
  * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
  * /panel, and /admin (administrators).
  */
@@ -98,6 +100,14 @@ export const router = createBrowserRouter([
             path: '/glucose',
             element: <RequireRole roleName="citizen" />,
             children: [{ index: true, element: <GlucosePage /> }],
+          },
+          {
+            path: '/caseload',
+            element: <RequireRole roleName="coach" />,
+            children: [
+              { index: true, element: <CaseloadPage /> },
+              { path: ':participantId', element: <MemberGlucosePage /> },
+            ],
           },
           {
             path: '/support',

@@ -124,6 +124,10 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
         },
       ];
     },
+    /** The roles an account holds, for modules that check who may be given a task (a coach, say). */
+    async rolesOf(accountId: string) {
+      return ((await serviceDeps.store.membershipsOf([accountId])).get(accountId) ?? []).map((m) => m.role);
+    },
     /** Ends every session of a person at once (leaving the Citizen Lab, say). */
     endSessions: (accountId: string) => serviceDeps.store.endSessionsOfAccount(accountId, new Date()),
     /** Erasure: the account becomes a tombstone that cannot sign in. */

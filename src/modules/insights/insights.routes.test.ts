@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
-import { localDateOf } from './calendar.ts';
 import {
   type Citizen,
   citizenWithFortnight,
@@ -9,7 +8,8 @@ import {
   importReadings,
   midnight,
   ZONE,
-} from './test-support.ts';
+} from '../../../test/glucose.ts';
+import { localDateOf } from './calendar.ts';
 
 let app: TestApp;
 beforeAll(async () => {

@@ -3,16 +3,19 @@ import type { ActionRule } from '../../platform/access/index.ts';
 /**
  * Who may see glucose insights, and when the platform may compute them; part of the one access policy.
  * Glucose reports and summaries are personal insights (consent purpose 1): without that consent none is
- * computed and none is shown. Support staff (data steward, administrator) never see them. Coaches (relation
- * `caseload`, consent `coach_sharing`) and researchers (relation `study`, consent `research`) get their grants
- * here once those relations exist in the policy; until then staff asking for a participant's report are denied,
- * and the denial is audited.
+ * computed and none is shown. A coach sees the report of a participant in their caseload who shares with their
+ * coach (consent purpose 4), for as long as both hold. Support staff (data steward, administrator) never see
+ * them. Researchers (relation `study`, consent `research`) get their grant here once studies exist; until then
+ * they are denied, and every denial is audited.
  */
 export const insightsRules: Record<string, ActionRule> = {
   'glucose.read': {
-    grants: [{ role: 'anyone', relation: 'self', consent: 'personal_insights' }],
-    // support: the staff route asks with it, so that a refusal names the missing grant, not the purpose.
-    purposes: ['self_service', 'support'],
+    grants: [
+      { role: 'anyone', relation: 'self', consent: 'personal_insights' },
+      { role: 'coach', relation: 'caseload', consent: 'coach_sharing' },
+    ],
+    // support: other staff ask with it, so that a refusal names the missing grant, not the purpose.
+    purposes: ['self_service', 'coaching', 'support'],
     personalData: true,
     resourceType: 'glucose_summary',
   },

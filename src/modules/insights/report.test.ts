@@ -50,6 +50,29 @@ describe('local calendar days', () => {
 });
 
 describe('the glucose report', () => {
+  it('judges the data of its period as the AGP report does: 14 whole local days, 70 % of the possible readings', () => {
+    // Battelino T et al., Diabetes Care 2019;42:1593–1603: at least 14 days, at least 70 % of the possible
+    // readings. A fortnight (1–14 Feb, Amsterdam) worn from midnight, whose last 40 minutes are missing: the
+    // span from first to last reading is short of 14 days, the period is not.
+    const worn = trace('2026-01-31T23:00:00Z', '2026-02-14T22:15:00Z', 5, () => 110);
+    const fortnight = glucoseReport(worn.times, worn.mgdl, { days: 14, timeZone: AMSTERDAM, end: worn.end });
+    expect(fortnight.sufficiency).toMatchObject({ sufficient: true, days: 14, requiredDays: 14 });
+    // 4,032 readings were possible; 8 are missing.
+    expect(fortnight.sufficiency.activePercent).toBeCloseTo((100 * 4024) / 4032, 6);
+
+    // The same days with 9 of the 14 worn (readings from 6 February on): 64 % of the possible readings.
+    const late = trace('2026-02-05T23:00:00Z', '2026-02-14T22:55:00Z', 5, () => 110);
+    const nine = glucoseReport(late.times, late.mgdl, { days: 14, timeZone: AMSTERDAM, end: late.end });
+    expect(nine.sufficiency.activePercent).toBeCloseTo((100 * 9) / 14, 6);
+    expect(nine.sufficiency.sufficient).toBe(false);
+
+    // A sensor still in, read at 14:00: the last day counts whole, so its missing evening costs 10 hours.
+    const today = trace('2026-02-01T23:00:00Z', '2026-02-15T13:00:00Z', 5, () => 110);
+    const ongoing = glucoseReport(today.times, today.mgdl, { days: 14, timeZone: AMSTERDAM, end: today.end });
+    expect(ongoing.sufficiency.activePercent).toBeCloseTo((100 * (4032 - 10 * 12 + 1)) / 4032, 6);
+    expect(ongoing.sufficiency.sufficient).toBe(true);
+  });
+
   it('overlays at most the last 14 days of a longer period, each with only its own readings', () => {
     // 30 days; glucose equals 100 + the day's number, so a reading in the wrong day would show.
     const first = Date.parse('2026-01-31T23:00:00Z');

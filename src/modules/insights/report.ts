@@ -144,6 +144,25 @@ function readingsOfPeriod(times: Float64Array, mgdl: Float64Array, options: Repo
 }
 
 /**
+ * Whether the report's period has enough data, as the AGP report counts it: the period's whole local days
+ * (at least 14) and the share of the readings the sensor could have given in them (at least 70 %). The span
+ * from first to last reading, which `glucoseMetrics` judges, would call a fortnight worn from midnight to
+ * midnight insufficient as soon as the last quarter of an hour is missing.
+ */
+function periodSufficiency(start: number, readings: number, intervalMinutes: number, options: ReportOptions) {
+  const end = startOfLocalDay(addDays(localDateOf(options.end, options.timeZone), 1), options.timeZone);
+  const possible = Math.round((end - start) / (intervalMinutes * 60_000));
+  const activePercent = Math.min(100, (100 * readings) / possible);
+  return {
+    sufficient: options.days >= SUFFICIENT_DATA.days && activePercent >= SUFFICIENT_DATA.activePercent,
+    days: options.days,
+    activePercent,
+    requiredDays: SUFFICIENT_DATA.days,
+    requiredActivePercent: SUFFICIENT_DATA.activePercent,
+  };
+}
+
+/**
  * The consensus metrics of the `days` local days ending with the day of `end`, and where that period starts:
  * what a stored summary keeps.
  * @throws RangeError when no reading lies in the period, or the times are not sorted
@@ -189,13 +208,7 @@ export function glucoseReport(
     available: true,
     period: { start: new Date(period.start).toISOString(), end: new Date(end).toISOString(), days },
     metrics: toReportMetrics(metrics),
-    sufficiency: {
-      sufficient: metrics.sufficient,
-      days: metrics.days,
-      activePercent: metrics.activePercent,
-      requiredDays: SUFFICIENT_DATA.days,
-      requiredActivePercent: SUFFICIENT_DATA.activePercent,
-    },
+    sufficiency: periodSufficiency(period.start, metrics.readings, metrics.intervalMinutes, options),
     ranges: rangesOf(metrics),
     agp: agpCurves,
     daily: dailyTraces(

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
-import type { Actor } from '../../platform/access/index.ts';
-import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
-import type { InsightsService } from './service.ts';
-import { createInsightsStore } from './store.ts';
 import {
   actorOf,
   citizenWithFortnight,
@@ -13,7 +9,11 @@ import {
   importReadings,
   midnight,
   ZONE,
-} from './test-support.ts';
+} from '../../../test/glucose.ts';
+import type { Actor } from '../../platform/access/index.ts';
+import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
+import type { InsightsService } from './service.ts';
+import { createInsightsStore } from './store.ts';
 
 /**
  * The insights service on the whole platform: participants join and decide consent through the API, CGM data

@@ -36,7 +36,12 @@ export function createInsightsService(deps: InsightsDeps) {
   const requireGlucoseRead = (actor: Actor, participantId: string) =>
     access.require(actor, {
       action: 'glucose.read',
-      purpose: actor.accountId === participantId ? 'self_service' : 'support',
+      purpose:
+        actor.accountId === participantId
+          ? 'self_service'
+          : actor.roles.includes('coach')
+            ? 'coaching'
+            : 'support',
       subject: participantId,
     });
 

@@ -3,7 +3,13 @@ import { DomainError } from '../errors/index.ts';
 import { type Actor, isStaffRole, type Role } from './roles.ts';
 
 /** Why personal data is used; recorded with every decision. */
-export type Purpose = 'self_service' | 'administration' | 'security_audit' | 'support' | 'statistics';
+export type Purpose =
+  | 'self_service'
+  | 'administration'
+  | 'security_audit'
+  | 'support'
+  | 'statistics'
+  | 'coaching';
 
 /**
  * One way to be allowed an action: holding a role (staff roles only with two factors), or being

@@ -69,6 +69,7 @@ export function MainNav({ me }: { me: Me | null }) {
                 { to: '/profile', label: t('nav.profile') },
               ]
             : []),
+          ...(hasRole(me, 'coach') ? [{ to: '/caseload', label: t('nav.caseload') }] : []),
           ...(isConsentStaff(me) ? [{ to: '/support', label: t('nav.support') }] : []),
           ...(isAuthor(me) ? [{ to: '/author/questionnaires', label: t('nav.authoring') }] : []),
           ...(hasRole(me, 'programme_manager') ||

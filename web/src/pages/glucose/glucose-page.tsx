@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, SegmentedControl, Stack, Text } from '@ma
 import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { isApiError } from '../../api.ts';
 import { GLUCOSE_REPORT_DAYS, type GlucoseReport, type GlucoseReportDays } from '../../api-types.ts';
 import { InfoNotice, Loading, QueryError } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
@@ -115,10 +116,13 @@ function Report({
   report,
   days,
   format,
+  trends,
 }: {
   report: GlucoseReport;
   days: GlucoseReportDays;
   format: GlucoseFormat;
+  /** The participant's own steps and weight (their own page only). */
+  trends: boolean;
 }) {
   const { t } = useTranslation();
   const date = useReportDate(report.timeZone);
@@ -149,9 +153,11 @@ function Report({
         <Text>{t('glucose.daily.intro')}</Text>
         <DailyOverlay key={period.end} daily={report.daily} format={format} />
       </Section>
-      <Section id="glucose-trends" title={t('glucose.trends.title')}>
-        <Trends days={days} />
-      </Section>
+      {trends && (
+        <Section id="glucose-trends" title={t('glucose.trends.title')}>
+          <Trends days={days} />
+        </Section>
+      )}
       <Text size="sm" c="dimmed">
         {t('glucose.source')}
       </Text>
@@ -190,24 +196,44 @@ function Unavailable({ reason }: { reason: 'no_data' | 'no_consent' }) {
   );
 }
 
-function GlucoseReportView() {
+/**
+ * The glucose report with its controls: one's own (with trends and the PDF), or, for a coach, that of a member
+ * of their caseload (`member`), as far as the member shares it.
+ */
+export function GlucoseReportView({ member }: { member?: { id: string; name: string } }) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [days, setDays] = useDays();
   const [unit, setUnit] = useGlucoseUnit();
   const format = useGlucoseFormat(unit);
-  const report = useGlucoseReport(days);
+  const report = useGlucoseReport(days, member?.id);
 
   let content: ReactNode;
   if (report.isPending) content = <Loading />;
   else if (report.isError) {
-    content = isConsentRequired(report.error) ? (
-      <Unavailable reason="no_consent" />
-    ) : (
-      <QueryError error={report.error} />
-    );
-  } else if (!report.data.available) content = <Unavailable reason={report.data.reason} />;
-  else content = <Report report={report.data} days={days} format={format} />;
+    if (member && isApiError(report.error) && report.error.status === 403) {
+      content = (
+        <div data-testid="glucose-not-shared">
+          <InfoNotice title={t('caseload.notShared.title')}>
+            {t('caseload.notShared.text', { name: member.name })}
+          </InfoNotice>
+        </div>
+      );
+    } else {
+      content = isConsentRequired(report.error) ? (
+        <Unavailable reason="no_consent" />
+      ) : (
+        <QueryError error={report.error} />
+      );
+    }
+  } else if (!report.data.available) {
+    content =
+      member && report.data.reason === 'no_data' ? (
+        <Text data-testid="glucose-no-data">{t('caseload.noData', { name: member.name })}</Text>
+      ) : (
+        <Unavailable reason={report.data.reason} />
+      );
+  } else content = <Report report={report.data} days={days} format={format} trends={!member} />;
 
   const available = report.data?.available === true;
   return (
@@ -233,14 +259,16 @@ function GlucoseReportView() {
             onChange={setUnit}
             testId="glucose-unit"
           />
-          <Button
-            component="a"
-            href={glucosePdfUrl(days, unit, locale)}
-            variant="default"
-            data-testid="glucose-pdf"
-          >
-            {t('glucose.controls.pdf')}
-          </Button>
+          {!member && (
+            <Button
+              component="a"
+              href={glucosePdfUrl(days, unit, locale)}
+              variant="default"
+              data-testid="glucose-pdf"
+            >
+              {t('glucose.controls.pdf')}
+            </Button>
+          )}
         </Group>
       )}
       {report.isPlaceholderData && (

@@ -10,12 +10,17 @@ import type {
 import { measurementsKey } from '../measurements/measurement-queries.ts';
 import type { GlucoseUnit } from './glucose-format.ts';
 
-/** GET /me/glucose/report: the report of the last `days` days up to the latest reading, or why there is none. */
-export function useGlucoseReport(days: GlucoseReportDays) {
+/**
+ * GET /me/glucose/report (or, for a coach, /participants/{id}/glucose/report): the report of the last `days` days
+ * up to the latest reading, or why there is none.
+ */
+export function useGlucoseReport(days: GlucoseReportDays, participantId?: string) {
+  const path = participantId
+    ? `/participants/${encodeURIComponent(participantId)}/glucose/report`
+    : '/me/glucose/report';
   return useQuery({
-    queryKey: [...measurementsKey, 'glucose-report', days],
-    queryFn: () =>
-      api.get<GlucoseReport | GlucoseReportUnavailable>(`/me/glucose/report${queryString({ days })}`),
+    queryKey: [...measurementsKey, 'glucose-report', participantId ?? 'me', days],
+    queryFn: () => api.get<GlucoseReport | GlucoseReportUnavailable>(`${path}${queryString({ days })}`),
     // Another period keeps the charts in place until the new one is there.
     placeholderData: keepPreviousData,
   });

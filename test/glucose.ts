@@ -1,9 +1,9 @@
 /** What the insights tests share: members who decide on personal insights and CGM readings they import. */
 import { Readable } from 'node:stream';
 import { expect } from 'vitest';
-import { joinedCitizen, type TestApp } from '../../../test/app.ts';
-import type { Actor } from '../../platform/access/index.ts';
-import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
+import { addDays, localDateOf, startOfLocalDay } from '../src/modules/insights/calendar.ts';
+import type { Actor } from '../src/platform/access/index.ts';
+import { joinedCitizen, type TestApp } from './app.ts';
 
 export const ZONE = 'Europe/Amsterdam';
 export const FIVE_MINUTES = 300_000;
