@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- glucose [--people 10000] [--concurrency 4] [--requests 300]` on the machine's PostgreSQL:
+ * `npm run bench -- glucose [--people 10000] [--concurrency 2] [--requests 300]` on the machine's PostgreSQL:
  *
  * 1. Glucose summaries for many person-fortnights from the database: `--people` participants with 14 days of
  *    CGM every 5 minutes (4,032 readings each: 40 million for 10,000), stored as imports store them; then the
- *    summary job (`insights.recompute`: read the readings, compute the consensus metrics for 14 and 90 days,
- *    store them) for every participant, `--concurrency` at a time. Total time and peak RSS.
+ *    summary job's work (`insights.recomputeMany`: read the readings, compute the consensus metrics for 14 and
+ *    90 days, store them) for every participant in the job's batches, `--concurrency` batches at a time.
+ *    Total time and peak RSS.
  * 2. The glucose report API for one person's 90 days (25,920 readings): `GET /api/v1/me/glucose/report?days=90`
  *    over HTTP, one request at a time, p50/p99.
  *
@@ -14,13 +15,14 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
+import { GLUCOSE_SUMMARY_BATCH } from '../src/modules/insights/index.ts';
 import { OPERATOR } from '../src/platform/access/index.ts';
 import { joinedCitizenWithInsights, percentile, prepareDatabase, SECRET } from './support/platform.ts';
 
 const { values } = parseArgs({
   options: {
     people: { type: 'string', default: '10000' },
-    concurrency: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '2' },
     requests: { type: 'string', default: '300' },
   },
 });
@@ -89,7 +91,9 @@ async function main() {
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     process.stderr.write('\n');
 
-    console.error(`Summaries (14 and 90 days) for every participant, ${concurrency} at a time …`);
+    console.error(
+      `Summaries (14 and 90 days) for every participant, in batches of ${GLUCOSE_SUMMARY_BATCH}, ${concurrency} batches at a time …`,
+    );
     peakRss = process.memoryUsage().rss;
     const started = performance.now();
     let next = 0;
@@ -97,10 +101,11 @@ async function main() {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < ids.length) {
-          const id = ids[next++] as string;
-          const result = await app.insights.recompute(id);
+          const batch = ids.slice(next, next + GLUCOSE_SUMMARY_BATCH);
+          next += batch.length;
+          const result = await app.insights.recomputeMany(batch);
           stored += result.stored;
-          if (next % 500 === 0) process.stderr.write(`\r  ${next.toLocaleString('en')}`);
+          if (next % 1000 === 0) process.stderr.write(`\r  ${next.toLocaleString('en')}`);
         }
       }),
     );

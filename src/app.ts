@@ -32,6 +32,7 @@ import {
   createInsightsExporter,
   createInsightsFhirExporter,
   createInsightsModule,
+  GLUCOSE_SUMMARY_BATCH,
   insightsRules,
 } from './modules/insights/index.ts';
 import {
@@ -223,7 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     const insights = createInsightsModule({
       database,
       access,
-      timeZoneOf: membership.timeZone,
+      timeZonesOf: membership.timeZones,
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
@@ -247,8 +248,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       await tasks.drain();
       return participants.service.erase(job.participantId);
     });
-    await jobs.work<{ participantId: string }>(GLUCOSE_SUMMARY_QUEUE, (job) =>
-      insights.service.recompute(job.participantId),
+    // Imports arriving together (a night's Nightscout pulls, a study's upload day) are summarised together.
+    await jobs.workInBatches<{ participantId: string }>(
+      GLUCOSE_SUMMARY_QUEUE,
+      GLUCOSE_SUMMARY_BATCH,
+      async (batch) => {
+        await insights.service.recomputeMany(batch.map((job) => job.participantId));
+      },
     );
     await jobs.work(REMINDER_QUEUE, () => questionnaires.service.sendDueReminders());
     await jobs.schedule(REMINDER_QUEUE, '0 9 * * *');

@@ -13,6 +13,12 @@ export { insightsRules } from './policy.ts';
 export { createInsightsSeeder, type InsightsSeeder, type SeedTrace } from './seed.ts';
 export type { InsightsService } from './service.ts';
 
+/**
+ * How many participants' summary jobs one worker takes at a time: one read and one write for all of them, while
+ * a batch's readings (up to 91 days each) stay a few tens of megabytes.
+ */
+export const GLUCOSE_SUMMARY_BATCH = 50;
+
 export const insightsMigrations = {
   module: 'insights',
   dir: new URL('./migrations/', import.meta.url),
@@ -50,8 +56,8 @@ export function createInsightsEraser(db: Db) {
 export function createInsightsModule(deps: {
   database: Database;
   access: AccessPolicy;
-  /** The participant's IANA time zone, if they are a member. */
-  timeZoneOf: (participantId: string) => Promise<string | undefined>;
+  /** The IANA time zones of those of the participants who are members. */
+  timeZonesOf: (participantIds: string[]) => Promise<Map<string, string>>;
   requireActor: (request: FastifyRequest) => Actor;
   clock?: () => Date;
 }) {
@@ -59,7 +65,7 @@ export function createInsightsModule(deps: {
     store: createInsightsStore(deps.database.db),
     access: deps.access,
     reader: createMeasurementReader(deps.database),
-    timeZoneOf: deps.timeZoneOf,
+    timeZonesOf: deps.timeZonesOf,
     clock: deps.clock ?? (() => new Date()),
   });
   return {

@@ -135,6 +135,33 @@ describe('the summaries job', () => {
     expect(await insights.summaries(actorOf(citizen.accountId), citizen.accountId)).toEqual([]);
   });
 
+  it('recomputes many participants in one batch exactly as one by one', async () => {
+    const [alone, batched, withdrawn] = [
+      await citizenWithFortnight(app),
+      await citizenWithFortnight(app),
+      await citizenWithFortnight(app),
+    ];
+    const without = await joinedCitizen(app);
+    await decideInsights(without, 'granted');
+    await insights.recompute(withdrawn.accountId);
+    await decideInsights(withdrawn, 'refused');
+
+    await insights.recompute(alone.accountId);
+    const ids = [batched.accountId, withdrawn.accountId, without.accountId, randomUUID(), batched.accountId];
+    // Two summaries for the one with consent and readings; the two of the withdrawn one removed (unless the
+    // app's own job, started by the withdrawal, removed them first); nothing for the rest.
+    expect(await insights.recomputeMany(ids)).toMatchObject({ stored: 2 });
+    const summaries = createInsightsStore(app.database.db);
+    expect(await summaries.summariesOf(withdrawn.accountId)).toEqual([]);
+    expect(await summaries.summariesOf(without.accountId)).toEqual([]);
+    // The same readings give the same metrics and periods, whether computed alone or in a batch.
+    const one = await summaries.summariesOf(alone.accountId);
+    const many = await summaries.summariesOf(batched.accountId);
+    expect(many.map((s) => [s.days, s.metrics])).toEqual(one.map((s) => [s.days, s.metrics]));
+    expect(many.map((s) => s.periodEnd.getTime() - batched.last)).toEqual([0, 0]);
+    expect(one.map((s) => s.periodEnd.getTime() - alone.last)).toEqual([0, 0]);
+  });
+
   it('gives the stored summaries as FHIR Observations with the CGM IG codes', async () => {
     const citizen = await citizenWithFortnight(app);
     await insights.recompute(citizen.accountId);

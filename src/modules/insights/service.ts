@@ -7,7 +7,7 @@ import { addDays, localDateOf, startOfLocalDay } from './calendar.ts';
 import { cgmSummaryBundle } from './fhir.ts';
 import { type ReportAnswer, type ReportDays, SUMMARY_DAYS, type SummaryRecord } from './model.ts';
 import { type GlucoseUnit, type ReportLanguage, renderGlucosePdf } from './pdf.ts';
-import { glucoseReport, periodStart } from './report.ts';
+import { glucoseReport } from './report.ts';
 import type { InsightsStore } from './store.ts';
 import { summarize } from './summaries.ts';
 import { TRENDS, type Trend } from './trends.ts';
@@ -15,9 +15,9 @@ import { TRENDS, type Trend } from './trends.ts';
 export interface InsightsDeps {
   store: InsightsStore;
   access: AccessPolicy;
-  reader: Pick<MeasurementReader, 'glucose' | 'latestGlucoseTime' | 'daily'>;
-  /** The participant's IANA zone; undefined for someone who is not a member (then Europe/Amsterdam). */
-  timeZoneOf: (participantId: string) => Promise<string | undefined>;
+  reader: Pick<MeasurementReader, 'recentGlucose' | 'daily'>;
+  /** The participants' IANA zones; a participant who is not a member is absent (then Europe/Amsterdam). */
+  timeZonesOf: (participantIds: string[]) => Promise<Map<string, string>>;
   clock: () => Date;
 }
 
@@ -31,7 +31,7 @@ const forTheParticipant = (participantId: string): Actor => ({
 export function createInsightsService(deps: InsightsDeps) {
   const { store, access, reader, clock } = deps;
   const timeZoneOf = async (participantId: string) =>
-    (await deps.timeZoneOf(participantId)) ?? DEFAULT_TIME_ZONE;
+    (await deps.timeZonesOf([participantId])).get(participantId) ?? DEFAULT_TIME_ZONE;
 
   const requireGlucoseRead = (actor: Actor, participantId: string) =>
     access.require(actor, {
@@ -59,18 +59,34 @@ export function createInsightsService(deps: InsightsDeps) {
       }
       throw error;
     }
-    const latest = await reader.latestGlucoseTime(participantId);
-    if (!latest) return { available: false, reason: 'no_data' };
+    // A day more than the period: where its first local day begins depends on the zone.
+    const recent = (await reader.recentGlucose([participantId], days + 1)).get(participantId);
+    if (!recent || recent.times.length === 0) return { available: false, reason: 'no_data' };
     const timeZone = await timeZoneOf(participantId);
-    const end = latest.getTime();
-    const { times, mgdl } = await reader.glucose(
-      participantId,
-      new Date(periodStart(end, days, timeZone)),
-      new Date(end + 1),
+    return glucoseReport(recent.times, recent.mgdl, { days, timeZone, end: recent.latest.getTime() });
+  }
+
+  async function recomputeMany(participantIds: string[]): Promise<{ stored: number; removed: number }> {
+    const ids = [...new Set(participantIds)];
+    const decisions = await Promise.all(
+      ids.map((id) =>
+        access.check(forTheParticipant(id), {
+          action: 'glucose.compute',
+          purpose: 'self_service',
+          subject: id,
+        }),
+      ),
     );
-    // Readings removed since the latest was looked up leave nothing to report.
-    if (times.length === 0) return { available: false, reason: 'no_data' };
-    return glucoseReport(times, mgdl, { days, timeZone, end });
+    const allowed = ids.filter((_, i) => decisions[i]?.allowed);
+    // A day more than the longest period: where its first local day begins depends on the zone.
+    const readings = await reader.recentGlucose(allowed, Math.max(...SUMMARY_DAYS) + 1);
+    const zones = await deps.timeZonesOf([...readings.keys()]);
+    const computedAt = clock();
+    const summaries = new Map<string, SummaryRecord[]>(ids.map((id) => [id, []]));
+    for (const [id, recent] of readings) {
+      summaries.set(id, summarize(id, recent, zones.get(id) ?? DEFAULT_TIME_ZONE, computedAt));
+    }
+    return store.replaceMany(summaries);
   }
 
   return {
@@ -124,29 +140,10 @@ export function createInsightsService(deps: InsightsDeps) {
      * replacing those stored before. Only while the participant allows personal insights; without that
      * consent, or without readings, the stored summaries are removed and nothing is computed.
      */
-    async recompute(participantId: string): Promise<{ stored: number; removed: number }> {
-      const { allowed } = await access.check(forTheParticipant(participantId), {
-        action: 'glucose.compute',
-        purpose: 'self_service',
-        subject: participantId,
-      });
-      const latest = allowed ? await reader.latestGlucoseTime(participantId) : null;
-      if (!latest) {
-        const [erased] = await store.erase(participantId);
-        return { stored: 0, removed: erased?.removed ?? 0 };
-      }
-      const timeZone = await timeZoneOf(participantId);
-      const end = latest.getTime();
-      const longest = Math.max(...SUMMARY_DAYS);
-      const { times, mgdl } = await reader.glucose(
-        participantId,
-        new Date(periodStart(end, longest, timeZone)),
-        new Date(end + 1),
-      );
-      const summaries = summarize(participantId, { times, mgdl }, timeZone, clock());
-      await store.replace(participantId, summaries);
-      return { stored: summaries.length, removed: 0 };
-    },
+    recompute: (participantId: string) => recomputeMany([participantId]),
+
+    /** `recompute` for many participants at once: one read of everyone's readings, one write of the results. */
+    recomputeMany,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { ReportMetrics, SummaryRecord } from './model.ts';
 
@@ -49,26 +49,27 @@ export function createInsightsStore(base: Db) {
     },
 
     /**
-     * Makes these the participant's summaries: each replaces the one of its period length (a concurrent
-     * recomputation waits on the row and then replaces it in turn), and those of other lengths go.
+     * Makes these each participant's summaries, in one transaction: each replaces the one of its period length
+     * (a concurrent recomputation waits on the row and then replaces it in turn), and those of other lengths
+     * go. A participant given no summaries has all theirs removed; `removed` counts those rows.
      */
-    async replace(participantId: string, summaries: SummaryRecord[]): Promise<void> {
-      await base.transaction().execute(async (trx) => {
+    async replaceMany(summaries: Map<string, SummaryRecord[]>): Promise<{ stored: number; removed: number }> {
+      const rows = [...summaries.values()].flat();
+      const kept = rows.map((summary) => `${summary.participantId}/${summary.days}`);
+      return base.transaction().execute(async (trx) => {
         const tx = trx.withTables<Tables>();
-        let stale = tx.deleteFrom('glucose_summaries').where('participant_id', '=', participantId);
-        if (summaries.length > 0)
-          stale = stale.where(
-            'days',
-            'not in',
-            summaries.map((s) => s.days),
-          );
-        await stale.execute();
-        if (summaries.length === 0) return;
+        const { rows: deleted } = await sql<{ participant_id: string }>`
+          DELETE FROM glucose_summaries
+          WHERE participant_id = ANY(${[...summaries.keys()]}::uuid[])
+            AND NOT (participant_id::text || '/' || days = ANY(${kept}::text[]))
+          RETURNING participant_id`.execute(tx);
+        const removed = deleted.filter((row) => summaries.get(row.participant_id)?.length === 0).length;
+        if (rows.length === 0) return { stored: 0, removed };
         await tx
           .insertInto('glucose_summaries')
           .values(
-            summaries.map((summary) => ({
-              participant_id: participantId,
+            rows.map((summary) => ({
+              participant_id: summary.participantId,
               days: summary.days,
               id: summary.id,
               period_start: summary.periodStart,
@@ -93,6 +94,7 @@ export function createInsightsStore(base: Db) {
             })),
           )
           .execute();
+        return { stored: rows.length, removed };
       });
     },
 

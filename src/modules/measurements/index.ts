@@ -7,7 +7,7 @@ import { CODES, type ObservationCode } from './codes.ts';
 import { detectFormat, IMPORTERS } from './importers/index.ts';
 import { measurementRoutes } from './routes.ts';
 import { createMeasurementService } from './service.ts';
-import { createMeasurementStore, type SeedStream } from './store.ts';
+import { createMeasurementStore, type GlucoseReadings, type SeedStream } from './store.ts';
 
 export { CANONICAL_UNIT, CODES, isObservationCode, type ObservationCode } from './codes.ts';
 export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource } from './importers/types.ts';
@@ -27,6 +27,12 @@ export const GLUCOSE_SUMMARY_QUEUE = 'glucose-summaries';
 /** Codes whose daily value is the day's total; the others report the day's last value. */
 const SUMMED_DAILY = new Set<ObservationCode>([CODES.steps]);
 
+function inMgdl({ times, mmol }: GlucoseReadings) {
+  const mgdl = new Float64Array(mmol.length);
+  for (let i = 0; i < mmol.length; i++) mgdl[i] = (mmol[i] as number) * MGDL_PER_MMOL;
+  return { times, mgdl };
+}
+
 /**
  * Reading measurements back, for the modules that turn them into insights. It does not check access: the
  * caller (insights, research) decides with its own action in the access policy before it reads.
@@ -34,16 +40,20 @@ const SUMMED_DAILY = new Set<ObservationCode>([CODES.steps]);
 export function createMeasurementReader(database: Database) {
   const store = createMeasurementStore(database);
   return {
-    /** Continuous CGM readings in [from, to), sorted, in mg/dL as the glucose science takes them. */
-    async glucose(participantId: string, from: Date, to: Date) {
-      const { times, mmol } = await store.glucose(participantId, from, to);
-      const mgdl = new Float64Array(mmol.length);
-      for (let i = 0; i < mmol.length; i++) mgdl[i] = (mmol[i] as number) * MGDL_PER_MMOL;
-      return { times, mgdl };
+    /**
+     * For each participant with continuous CGM readings: the latest (where a report ends), and the readings of
+     * the `days` days up to and including it, sorted, in mg/dL as the glucose science takes them; read for all
+     * in one statement.
+     */
+    async recentGlucose(participantIds: string[], days: number) {
+      const recent = await store.recentGlucose(participantIds, days);
+      return new Map(
+        Array.from(
+          recent,
+          ([id, readings]) => [id, { latest: readings.latest, ...inMgdl(readings) }] as const,
+        ),
+      );
     },
-    /** The time of the latest continuous CGM reading: where a glucose report ends. */
-    latestGlucoseTime: (participantId: string) => store.latestTime(participantId, CODES.cgmGlucose, true),
-    latestTime: (participantId: string, code: ObservationCode) => store.latestTime(participantId, code),
     /** Per local date: the total (steps) or the day's last value (weight, waist), for [from, to). */
     daily: (participantId: string, code: ObservationCode, from: Date, to: Date, timeZone: string) =>
       store.daily(participantId, code, from, to, timeZone, SUMMED_DAILY.has(code)),

@@ -120,7 +120,7 @@ describe('observation store', () => {
     expect(await count(participant)).toBe(0);
   });
 
-  it('reads glucose back sorted, in [from, to), and per day from the device with most readings', async () => {
+  it('reads glucose back sorted, per day from the device with most readings', async () => {
     const participant = randomUUID();
     const day = Date.parse('2026-02-10T00:00:00Z');
     const libre = Array.from({ length: 96 }, (_, i) => reading(day + i * 15 * MINUTE, 5));
@@ -133,13 +133,46 @@ describe('observation store', () => {
       reading(day + 86_400_000 + i * 5 * MINUTE, 7, 'nightscout:x'),
     );
     await load(participant, [...nextDay, ...mirrored, ...libre].reverse());
-    const { times, mmol } = await store.glucose(participant, new Date(day), new Date(day + 2 * 86_400_000));
+    const recent = (await store.recentGlucose([participant], 3)).get(participant);
+    expect(recent?.latest.getTime()).toBe(day + 86_400_000 + 9 * 5 * MINUTE);
+    const { times, mmol } = recent ?? { times: [], mmol: [] };
     expect(times.length).toBe(106);
     expect(mmol.slice(0, 96).every((v) => v === 5)).toBe(true);
     expect(mmol.slice(96).every((v) => v === 7)).toBe(true);
     for (let i = 1; i < times.length; i++) expect(times[i] as number).toBeGreaterThan(times[i - 1] as number);
-    const halfOpen = await store.glucose(participant, new Date(day), new Date(day + 15 * MINUTE));
-    expect(Array.from(halfOpen.times)).toEqual([day]);
+  });
+
+  it('reads many participants’ recent readings at once: the days up to each one’s latest', async () => {
+    const day = Date.parse('2026-02-10T00:00:00Z');
+    const [steady, twoDevices, none] = [randomUUID(), randomUUID(), randomUUID()];
+    // Five days every 15 minutes; glucose is the day's number, so a reading of the wrong day would show.
+    await load(
+      steady,
+      Array.from({ length: 5 * 96 }, (_, i) => reading(day + i * 15 * MINUTE, 4 + Math.floor(i / 96))),
+    );
+    await load(twoDevices, [
+      ...Array.from({ length: 96 }, (_, i) => reading(day + i * 15 * MINUTE, 5)),
+      ...Array.from({ length: 40 }, (_, i) => reading(day + i * 15 * MINUTE + MINUTE, 5.5, 'nightscout:x')),
+    ]);
+    const recent = await store.recentGlucose([steady, twoDevices, none], 2);
+    expect([...recent.keys()].sort()).toEqual([steady, twoDevices].sort());
+
+    const latest = day + (5 * 96 - 1) * 15 * MINUTE;
+    const mine = recent.get(steady);
+    expect(mine?.latest.getTime()).toBe(latest);
+    // Two days up to the latest reading; the reading exactly two days before it is not included.
+    expect(mine?.times.length).toBe(2 * 96);
+    expect(mine?.times[0]).toBe(latest - 2 * 86_400_000 + 15 * MINUTE);
+    expect(
+      Array.from(mine?.mmol ?? [])
+        .slice(0, 96)
+        .every((v) => v === 7),
+    ).toBe(true);
+    expect(mine?.mmol.at(-1)).toBe(8);
+    // Where two devices overlap, the day's readings come from the one with most readings.
+    const overlapping = recent.get(twoDevices);
+    expect(overlapping?.times.length).toBe(96);
+    expect(overlapping?.mmol.every((v) => v === 5)).toBe(true);
   });
 
   it('sums steps per local date and takes the day’s last weight', async () => {

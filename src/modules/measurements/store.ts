@@ -73,13 +73,46 @@ const toImport = (row: Selectable<Tables['observation_imports']>): ImportRecord 
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-/** Big-endian float8 bytes (PostgreSQL's float8send) as numbers. */
-function float8s(bytes: Uint8Array | null): Float64Array {
-  if (!bytes) return new Float64Array(0);
+/** CGM readings as the glucose science takes them: ascending epoch ms, and mmol/L. */
+export interface GlucoseReadings {
+  times: Float64Array;
+  mmol: Float64Array;
+}
+
+/** Readings packed by `PACKED_READINGS`, and the first and last of their sources (equal: one device). */
+interface PackedReadings {
+  readings: Uint8Array | null;
+  first_source: string | null;
+  last_source: string | null;
+}
+
+/**
+ * Each reading as 16 bytes, its time (epoch ms) and value as float8send (big-endian): pg's text arrays cost
+ * more to parse than the rest of a 90-day report together. Time and value travel in one aggregate so that
+ * they stay paired whatever order PostgreSQL aggregates in; the reader sorts them if it must.
+ */
+const PACKED_READINGS = sql.raw(`
+  string_agg(float8send(date_part('epoch', effective_at) * 1000) || float8send(value), ''::bytea) AS readings,
+  min(source) AS first_source, max(source) AS last_source`);
+
+function unpackReadings(bytes: Uint8Array | null): GlucoseReadings {
+  const n = bytes ? bytes.byteLength / 16 : 0;
+  const times = new Float64Array(n);
+  const mmol = new Float64Array(n);
+  if (!bytes || n === 0) return { times, mmol };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values = new Float64Array(bytes.byteLength / 8);
-  for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8, false);
-  return values;
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    times[i] = view.getFloat64(i * 16, false);
+    mmol[i] = view.getFloat64(i * 16 + 8, false);
+    if (i > 0 && (times[i] as number) < (times[i - 1] as number)) sorted = false;
+  }
+  if (sorted) return { times, mmol };
+  const order = Array.from(times.keys()).sort((a, b) => (times[a] as number) - (times[b] as number));
+  return {
+    times: Float64Array.from(order, (i) => times[i] as number),
+    mmol: Float64Array.from(order, (i) => mmol[i] as number),
+  };
 }
 
 function copyLine(o: ParsedObservation): string {
@@ -175,6 +208,22 @@ export interface LoadResult {
 
 export function createMeasurementStore(database: Database) {
   const db = database.db.withTables<Tables>();
+
+  /** Readings of several devices in [from, to): each (UTC) day's from the device with most readings that day. */
+  async function deviceDays(participantId: string, from: Date, to: Date): Promise<GlucoseReadings> {
+    const { rows } = await sql<PackedReadings>`
+      WITH readings AS (
+        SELECT effective_at, value, source, date_trunc('day', effective_at AT TIME ZONE 'UTC') AS day
+        FROM observations
+        WHERE participant_id = ${participantId} AND code = ${CODES.cgmGlucose} AND method = 'continuous'
+          AND effective_at >= ${from} AND effective_at < ${to}
+      ), chosen AS (
+        SELECT DISTINCT ON (day) day, source FROM readings GROUP BY day, source ORDER BY day, count(*) DESC, source
+      )
+      SELECT ${PACKED_READINGS} FROM readings JOIN chosen USING (day, source)`.execute(db);
+    return unpackReadings(rows[0]?.readings ?? null);
+  }
+
   /** Months known to have a partition, so that most loads ask the catalogue nothing. */
   const attachedMonths = new Set<string>();
 
@@ -452,42 +501,39 @@ export function createMeasurementStore(database: Database) {
     },
 
     /**
-     * Continuous CGM readings in [from, to), sorted, as typed arrays (epoch ms, mmol/L). Where two devices
-     * overlap on a day (a Libre export and the same readings mirrored by Nightscout), the day's readings come
-     * from the device with the most readings that day, so no reading is counted twice.
+     * For each participant, the latest continuous CGM reading and the readings of the `days` days up to it
+     * (sorted, as typed arrays of epoch ms and mmol/L), in one statement for all. Where two devices overlap on
+     * a day (a Libre export and the same readings mirrored by Nightscout), the day's readings come from the
+     * device with the most readings that day, so no reading is counted twice. Participants without readings
+     * are absent from the answer.
      */
-    async glucose(participantId: string, from: Date, to: Date) {
-      // Both columns travel as float8send bytes (8 a value, big-endian): pg's text arrays cost more to parse
-      // than the rest of a 90-day report together.
-      const { rows } = await sql<{ times: Uint8Array | null; values: Uint8Array | null }>`
-        WITH readings AS (
-          SELECT effective_at, value, source, date_trunc('day', effective_at AT TIME ZONE 'UTC') AS day
-          FROM observations
-          WHERE participant_id = ${participantId} AND code = ${CODES.cgmGlucose} AND method = 'continuous'
-            AND effective_at >= ${from} AND effective_at < ${to}
-        ), chosen AS (
-          SELECT DISTINCT ON (day) day, source FROM readings GROUP BY day, source ORDER BY day, count(*) DESC, source
-        )
-        SELECT string_agg(float8send(extract(epoch FROM r.effective_at)::float8 * 1000), ''::bytea ORDER BY r.effective_at) AS times,
-               string_agg(float8send(r.value), ''::bytea ORDER BY r.effective_at) AS values
-        FROM readings r JOIN chosen c USING (day, source)`.execute(db);
-      const row = rows[0];
-      return { times: float8s(row?.times ?? null), mmol: float8s(row?.values ?? null) };
-    },
-
-    async latestTime(
-      participantId: string,
-      code: ObservationCode,
-      continuousOnly = false,
-    ): Promise<Date | null> {
-      let query = db
-        .selectFrom('observations')
-        .select((eb) => eb.fn.max('effective_at').as('latest'))
-        .where('participant_id', '=', participantId)
-        .where('code', '=', code);
-      if (continuousOnly) query = query.where('method', '=', 'continuous');
-      const row = await query.executeTakeFirst();
-      return row?.latest ?? null;
+    async recentGlucose(
+      participantIds: string[],
+      days: number,
+    ): Promise<Map<string, GlucoseReadings & { latest: Date }>> {
+      const { rows } = await sql<PackedReadings & { participant_id: string; latest: Date }>`
+        SELECT w.participant_id, l.latest, g.*
+        FROM unnest(${participantIds}::uuid[]) AS w(participant_id)
+        CROSS JOIN LATERAL (
+          SELECT max(effective_at) AS latest FROM observations
+          WHERE participant_id = w.participant_id AND code = ${CODES.cgmGlucose} AND method = 'continuous'
+        ) l
+        CROSS JOIN LATERAL (
+          SELECT ${PACKED_READINGS} FROM observations r
+          WHERE r.participant_id = w.participant_id AND r.code = ${CODES.cgmGlucose} AND r.method = 'continuous'
+            AND r.effective_at > l.latest - make_interval(days => ${days}) AND r.effective_at <= l.latest
+        ) g
+        WHERE l.latest IS NOT NULL`.execute(db);
+      const answer = new Map<string, GlucoseReadings & { latest: Date }>();
+      for (const row of rows) {
+        const from = new Date(row.latest.getTime() - days * 86_400_000 + 1);
+        const readings =
+          row.first_source === row.last_source
+            ? unpackReadings(row.readings)
+            : await deviceDays(row.participant_id, from, new Date(row.latest.getTime() + 1));
+        answer.set(row.participant_id, { latest: row.latest, ...readings });
+      }
+      return answer;
     },
 
     /** The time of the latest observation from any source whose name starts with `prefix` (e.g. 'nightscout'). */

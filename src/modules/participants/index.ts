@@ -37,6 +37,9 @@ export function createMembership(db: Db) {
       (await store.activeMember(participantId))?.contact_preference === 'email',
     /** The member's time zone (IANA), for local times in their files and reports; undefined for a non-member. */
     timeZone: async (participantId: string) => (await store.activeMember(participantId))?.time_zone,
+    /** The time zones of those of the participants who are members. */
+    timeZones: async (participantIds: string[]) =>
+      new Map((await store.timeZones(participantIds)).map((row) => [row.participant_id, row.time_zone])),
   };
 }
 

@@ -148,6 +148,15 @@ export function createParticipantsStore(base: Db) {
         .where('left_at', 'is', null)
         .executeTakeFirst();
     },
+    async timeZones(participantIds: string[]) {
+      if (participantIds.length === 0) return [];
+      return db
+        .selectFrom('participants')
+        .select(['participant_id', 'time_zone'])
+        .where('participant_id', 'in', participantIds)
+        .where('left_at', 'is', null)
+        .execute();
+    },
     async exists(participantId: string): Promise<boolean> {
       const row = await db
         .selectFrom('participants')

@@ -11,6 +11,15 @@ export interface Jobs {
   send<T extends object>(queue: string, data: T, options?: { key?: string }): Promise<string | null>;
   /** Handles a queue's jobs in this process, one at a time, retried on failure. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<object | undefined>): Promise<void>;
+  /**
+   * Handles a queue's jobs in this process up to `batchSize` at a time, in one call; a failure fails (and
+   * retries) the whole batch, so the handler must be safe to repeat.
+   */
+  workInBatches<T extends object>(
+    queue: string,
+    batchSize: number,
+    handler: (data: T[]) => Promise<void>,
+  ): Promise<void>;
   /** Adds a queue's job on a cron schedule (UTC); pg-boss makes it once across all processes. */
   schedule(queue: string, cron: string): Promise<void>;
   /** The state and output of a job. */
@@ -53,6 +62,12 @@ export async function createJobs(database: Database, logger: JobLogger, pollingS
         const results = [];
         for (const job of jobs) results.push(await handler(job.data as never));
         return results[0];
+      });
+    },
+    async workInBatches(queue, batchSize, handler) {
+      await ensureQueue(queue);
+      await boss.work(queue, { pollingIntervalSeconds: pollingSeconds, batchSize }, async (jobs) => {
+        await handler(jobs.map((job) => job.data as never));
       });
     },
     async schedule(queue, cron) {
