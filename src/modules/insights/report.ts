@@ -1,8 +1,8 @@
 import {
   agp,
   type GlucoseMetrics,
-  type GlucoseReading,
   glucoseMetrics,
+  type ReadingArrays,
   SUFFICIENT_DATA,
 } from '../../science/glucose/index.ts';
 import { minutesOfDay } from '../../science/glucose/local-time.ts';
@@ -65,14 +65,13 @@ function lowerBound(times: Float64Array, time: number): number {
 function periodReadings(times: Float64Array, mgdl: Float64Array, start: number, end: number) {
   const from = lowerBound(times, start);
   const to = lowerBound(times, end + 1);
-  const readings: GlucoseReading[] = [];
-  for (let i = from; i < to; i++) {
-    if (i > from && (times[i] as number) < (times[i - 1] as number)) {
+  for (let i = from + 1; i < to; i++) {
+    if ((times[i] as number) < (times[i - 1] as number)) {
       throw new RangeError('Glucose report: readings must be sorted by time');
     }
-    readings.push({ time: times[i] as number, mgdl: mgdl[i] as number });
   }
-  return { readings, times: times.subarray(from, to), mgdl: mgdl.subarray(from, to) };
+  const readings: ReadingArrays = { times: times.subarray(from, to), mgdl: mgdl.subarray(from, to) };
+  return { readings, ...readings };
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -139,7 +138,7 @@ const finiteOrNull = (values: number[]) => values.map((value) => (Number.isFinit
 function readingsOfPeriod(times: Float64Array, mgdl: Float64Array, options: ReportOptions) {
   const start = periodStart(options.end, options.days, options.timeZone);
   const period = periodReadings(times, mgdl, start, options.end);
-  if (period.readings.length === 0) throw new RangeError('Glucose report: no readings in the period');
+  if (period.times.length === 0) throw new RangeError('Glucose report: no readings in the period');
   return { start, ...period };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { DEFAULT_TIME_ZONE, minutesOfDay } from './local-time.ts';
-import { type GlucoseOptions, type GlucoseReading, sortReadings } from './readings.ts';
+import { type GlucoseOptions, type GlucoseReading, type ReadingArrays, sortReadings } from './readings.ts';
 
 export interface AgpProfile {
   /** Local time of day of the start of each bin, in minutes after midnight. */
@@ -32,7 +32,10 @@ const MINUTES_PER_DAY = 1440;
  * iglu's AGP).
  * @throws RangeError for invalid readings, an unknown time zone or a bin width that does not divide a day.
  */
-export function agp(readings: readonly GlucoseReading[], options: AgpOptions = {}): AgpProfile {
+export function agp(
+  readings: readonly GlucoseReading[] | ReadingArrays,
+  options: AgpOptions = {},
+): AgpProfile {
   const binMinutes = options.binMinutes ?? 15;
   if (!Number.isInteger(binMinutes) || binMinutes < 1 || MINUTES_PER_DAY % binMinutes !== 0) {
     throw new RangeError(`AGP: bin width must be whole minutes dividing 1440, got ${binMinutes}`);

@@ -17,6 +17,7 @@ export {
   type GlucoseReading,
   MAX_GRID_POINTS,
   MAX_INTERPOLATION_GAP_MINUTES,
+  type ReadingArrays,
   toRegularGrid,
 } from './readings.ts';
 export * from './units.ts';

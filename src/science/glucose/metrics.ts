@@ -26,6 +26,7 @@ import {
   type GlucoseReading,
   gridOf,
   MAX_INTERPOLATION_GAP_MINUTES,
+  type ReadingArrays,
   type SortedReadings,
   sortReadings,
 } from './readings.ts';
@@ -152,7 +153,7 @@ export function glycemiaRiskIndex(p: RangePercentages): number {
  * (see MAX_GRID_POINTS).
  */
 export function glucoseMetrics(
-  readings: readonly GlucoseReading[],
+  readings: readonly GlucoseReading[] | ReadingArrays,
   options: GlucoseOptions = {},
 ): GlucoseMetrics {
   const sorted = sortReadings(readings);

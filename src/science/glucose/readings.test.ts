@@ -23,6 +23,25 @@ describe(`${SOURCE}: sorting and repeated times`, () => {
   it.each([[[]], [[null]], [[{ time: T0 }]], [[{ time: 'today', mgdl: 100 }]]])('refuses %o', (readings) => {
     expect(() => sortReadings(readings as unknown as GlucoseReading[])).toThrow(RangeError);
   });
+  it('takes parallel arrays as it takes objects, and leaves them as they were', () => {
+    const readings = [at(10, 3), at(0, 1), at(5, 2), at(0, 9), at(10, 8)];
+    const arrays = {
+      times: Float64Array.from(readings, (r) => r.time),
+      mgdl: Float64Array.from(readings, (r) => r.mgdl),
+    };
+    const before = { times: Array.from(arrays.times), mgdl: Array.from(arrays.mgdl) };
+    expect(sortReadings(arrays)).toEqual(sortReadings(readings));
+    expect({ times: Array.from(arrays.times), mgdl: Array.from(arrays.mgdl) }).toEqual(before);
+  });
+
+  it.each([
+    ['different lengths', { times: Float64Array.of(T0, T0 + MINUTE), mgdl: Float64Array.of(100) }],
+    ['no readings', { times: new Float64Array(0), mgdl: new Float64Array(0) }],
+    ['a time that is not finite', { times: Float64Array.of(Number.NaN), mgdl: Float64Array.of(100) }],
+    ['a value of zero', { times: Float64Array.of(T0), mgdl: Float64Array.of(0) }],
+  ])('refuses arrays with %s', (_, arrays) => {
+    expect(() => sortReadings(arrays)).toThrow(RangeError);
+  });
 });
 
 describe(`${SOURCE}: sampling interval = median step snapped to 1, 5 or 15 min`, () => {

@@ -55,32 +55,65 @@ const MINUTE_MS = 60_000;
 const MINUTES_PER_DAY = 1440;
 
 /**
- * Validates the readings, sorts them by time (only when they are not sorted already) and keeps the first
- * reading, in input order, of every time that occurs more than once.
- * @throws RangeError for no readings, a time that is not a finite number, or a glucose value that is not a
- * positive finite number.
+ * Readings as two parallel arrays (epoch ms and mg/dL), the form a database read gives: the functions that take
+ * readings accept it as well as an array of {@link GlucoseReading}, and avoid one object per reading.
  */
-export function sortReadings(readings: readonly GlucoseReading[]): SortedReadings {
-  const n = readings.length;
-  if (n === 0) throw new RangeError('Glucose: no readings');
+export interface ReadingArrays {
+  times: Float64Array;
+  mgdl: Float64Array;
+}
+
+/**
+ * Validates the readings, sorts them by time (only when they are not sorted already) and keeps the first
+ * reading, in input order, of every time that occurs more than once. The input is never changed.
+ * @throws RangeError for no readings, a time that is not a finite number, a glucose value that is not a
+ * positive finite number, or arrays of different lengths.
+ */
+export function sortReadings(readings: readonly GlucoseReading[] | ReadingArrays): SortedReadings {
+  if (!Array.isArray(readings)) {
+    const arrays = readings as ReadingArrays;
+    if (arrays.times.length !== arrays.mgdl.length) {
+      throw new RangeError(`Glucose: ${arrays.times.length} times but ${arrays.mgdl.length} values`);
+    }
+    return sortChecked(Float64Array.from(arrays.times), Float64Array.from(arrays.mgdl));
+  }
+  const list = readings as readonly GlucoseReading[];
+  const n = list.length;
   const times = new Float64Array(n);
   const mgdl = new Float64Array(n);
-  let sorted = true;
-  let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const reading = readings[i];
+    const reading = list[i];
     if (typeof reading !== 'object' || reading === null) {
       throw new RangeError(`Glucose: reading ${i} is not a reading`);
     }
     const { time, mgdl: value } = reading;
-    if (typeof time !== 'number' || !Number.isFinite(time)) {
+    if (typeof time !== 'number') {
       throw new RangeError(`Glucose: reading ${i} has no valid time (${String(time)})`);
     }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    if (typeof value !== 'number') {
       throw new RangeError(`Glucose: reading ${i} must be a positive number of mg/dL, got ${String(value)}`);
     }
     times[i] = time;
     mgdl[i] = value;
+  }
+  return sortChecked(times, mgdl);
+}
+
+/** Checks the values, then sorts (when needed) and de-duplicates the arrays, which it owns. */
+function sortChecked(times: Float64Array, mgdl: Float64Array): SortedReadings {
+  const n = times.length;
+  if (n === 0) throw new RangeError('Glucose: no readings');
+  let sorted = true;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const time = times[i] as number;
+    const value = mgdl[i] as number;
+    if (!Number.isFinite(time)) {
+      throw new RangeError(`Glucose: reading ${i} has no valid time (${String(time)})`);
+    }
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`Glucose: reading ${i} must be a positive number of mg/dL, got ${String(value)}`);
+    }
     if (time < previous) sorted = false;
     previous = time;
   }
@@ -162,7 +195,7 @@ export function checkIntervalMinutes(intervalMinutes: number, maxGapMinutes: num
  * {@link MAX_GRID_POINTS} grid points.
  */
 export function toRegularGrid(
-  readings: readonly GlucoseReading[],
+  readings: readonly GlucoseReading[] | ReadingArrays,
   intervalMinutes: number,
   maxGapMinutes = MAX_INTERPOLATION_GAP_MINUTES,
 ): GlucoseGrid {
