@@ -59,6 +59,13 @@ import {
   questionnaireRules,
   REMINDER_QUEUE,
 } from './modules/questionnaires/index.ts';
+import {
+  createResearchEraser,
+  createResearchExporter,
+  createResearchModule,
+  createStudyRelation,
+  researchRules,
+} from './modules/research/index.ts';
 import { createAccessPolicy } from './platform/access/index.ts';
 import { createAudit, createAuditExporter } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
@@ -122,10 +129,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
           ...measurementRules,
           ...insightsRules,
           ...coachingRules,
+          ...researchRules,
           ...auditRules,
           ...outboxRules,
         },
-        relations: { caseload: createCaseloadRelation(database.db) },
+        relations: {
+          caseload: createCaseloadRelation(database.db),
+          study: createStudyRelation(database.db),
+        },
         consent: createConsentChecker(database.db),
       },
       audit,
@@ -169,6 +180,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         createMeasurementExporter(database),
         createInsightsExporter(database.db),
         createCoachingExporter(database.db),
+        createResearchExporter(database.db),
         createAuditExporter(database.db),
       ],
       jobs,
@@ -176,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       erasers: [
         createInsightsEraser(database.db),
         createCoachingEraser(database.db),
+        createResearchEraser(database.db),
         createMeasurementEraser(database),
         createQuestionnaireEraser(database.db),
         createConsentEraser(database.db),
@@ -239,6 +252,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const research = createResearchModule({
+      db: database.db,
+      access,
+      secret,
+      isMember: membership.isMember,
+      isResearcher: async (accountId) => (await identity.rolesOf(accountId)).includes('researcher'),
+      glucoseReport: insights.service.report,
+      requireActor,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     for (const instrument of await libraryInstruments()) {
       await questionnaires.service.installLibraryInstrument(instrument);
     }
@@ -267,6 +290,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await http.register(measurements.routes);
     await http.register(insights.routes);
     await http.register(coaching.routes);
+    await http.register(research.routes);
     await http.register(auditRoutes({ audit, access, requireActor }));
     if (mailer.outbox) await http.register(outboxRoutes({ outbox: mailer.outbox, access, requireActor }));
     await http.ready();
@@ -284,6 +308,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       measurements: measurements.service,
       insights: insights.service,
       coaching: coaching.service,
+      research: research.service,
       jobs,
       tasks,
       config,

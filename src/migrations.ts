@@ -6,6 +6,7 @@ import { insightsMigrations } from './modules/insights/index.ts';
 import { measurementMigrations } from './modules/measurements/index.ts';
 import { participantsMigrations } from './modules/participants/index.ts';
 import { questionnaireMigrations } from './modules/questionnaires/index.ts';
+import { researchMigrations } from './modules/research/index.ts';
 import { auditMigrations } from './platform/audit/index.ts';
 import type { MigrationSource } from './platform/db/index.ts';
 import { mailMigrations } from './platform/mail/index.ts';
@@ -21,5 +22,6 @@ export const migrationSources: MigrationSource[] = [
   measurementMigrations,
   insightsMigrations,
   coachingMigrations,
+  researchMigrations,
   demoMigrations,
 ];

@@ -26,6 +26,8 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   postcode_areas: '4-digit postcodes of the region and their municipality',
   region_wait_list: 'people outside the region waiting to join; not participants',
   questionnaires: 'versioned questionnaire definitions, the same for everyone',
+  studies: 'studies on the panel, their texts and ethics decisions; a reference table under Citus',
+  study_team: 'the researchers of each study',
   demo_runs: 'the synthetic populations loaded into a demo database, and how far each load came',
   demo_run_chunks: 'the chunks of citizens each demo load has stored',
 };

@@ -1,8 +1,8 @@
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import type { Audit, AuditEvent } from '../../platform/audit/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import type { SecretBox } from '../../platform/secrets/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
-import type { SecretBox } from './secrets.ts';
 import type { SessionCache } from './session-cache.ts';
 import type { IdentityStore } from './store.ts';
 

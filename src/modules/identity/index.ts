@@ -3,12 +3,12 @@ import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
 import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import type { Mailer } from '../../platform/mail/index.ts';
+import { createSecretBox } from '../../platform/secrets/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import { createAdminService } from './admin-service.ts';
 import { createAuthService } from './auth-service.ts';
 import { createDemoSignInService } from './demo-service.ts';
 import { identityRoutes } from './routes.ts';
-import { createSecretBox } from './secrets.ts';
 import { createSessionCache, invalidatingStore } from './session-cache.ts';
 import { createIdentityStore } from './store.ts';
 
@@ -44,7 +44,8 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
     audit: deps.audit,
     mailer: deps.mailer,
     tasks: deps.tasks,
-    secretBox: createSecretBox(deps.secret),
+    // The context keeps the key of the two-factor secrets sealed before the box moved to the platform.
+    secretBox: createSecretBox(deps.secret, 'totp'),
     clock: deps.clock ?? (() => new Date()),
     publicUrl: deps.publicUrl,
     session: deps.session,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import * as OTPAuth from 'otpauth';
 
@@ -22,28 +22,6 @@ export async function checkPassword(stored: string | null, password: string): Pr
   }
   return verify(stored, password).catch(() => false);
 }
-
-/** Encrypts and decrypts two-factor secrets at rest with AES-256-GCM under the platform key. */
-export function createSecretBox(platformSecret: string) {
-  const key = createHash('sha256').update(`topfit:totp:${platformSecret}`).digest();
-  return {
-    seal(plain: string): string {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
-    },
-    open(sealed: string): string {
-      const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-      if (!iv || !tag || !body) throw new Error('malformed sealed secret');
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-    },
-  };
-}
-
-export type SecretBox = ReturnType<typeof createSecretBox>;
 
 export const TOTP_PERIOD = 30;
 

@@ -9,7 +9,10 @@ import { insightsRoutes } from './routes.ts';
 import { createInsightsService } from './service.ts';
 import { createInsightsStore } from './store.ts';
 
+export type { ReportAnswer, ReportDays } from './model.ts';
 export { insightsRules } from './policy.ts';
+/** The glucose report's query and answer, for modules that serve it on their own routes (a study's team). */
+export { reportAnswer as glucoseReportAnswer, reportQuery as glucoseReportQuery } from './schemas.ts';
 export { createInsightsSeeder, type InsightsSeeder, type SeedTrace } from './seed.ts';
 export type { InsightsService } from './service.ts';
 

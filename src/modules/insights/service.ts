@@ -41,7 +41,9 @@ export function createInsightsService(deps: InsightsDeps) {
           ? 'self_service'
           : actor.roles.includes('coach')
             ? 'coaching'
-            : 'support',
+            : actor.roles.includes('researcher')
+              ? 'research'
+              : 'support',
       subject: participantId,
     });
 

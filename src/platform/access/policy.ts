@@ -9,7 +9,8 @@ export type Purpose =
   | 'security_audit'
   | 'support'
   | 'statistics'
-  | 'coaching';
+  | 'coaching'
+  | 'research';
 
 /**
  * One way to be allowed an action: holding a role (staff roles only with two factors), or being

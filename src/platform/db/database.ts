@@ -120,6 +120,8 @@ function textChunks(rows: readonly string[]): string[] {
 
 // int8 (bigint, count(*)) as JS numbers: counts and sequence numbers of this platform stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+// date as its ISO text (YYYY-MM-DD): a calendar date has no time zone, and a Date at local midnight would move it.
+pg.types.setTypeParser(1082, (value) => value);
 
 /** Opens the embedded PostgreSQL (PGlite) or a connection pool to a PostgreSQL server. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -184,7 +186,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const pglite = await PGlite.create({
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.loadFrom ? { loadDataDir: target.loadFrom } : {}),
-    parsers: { 20: (value: string) => Number.parseInt(value, 10) },
+    parsers: { 20: (value: string) => Number.parseInt(value, 10), 1082: (value: string) => value },
   });
   const db = new Kysely<object>({ dialect: new PGliteDialect(pglite) });
   return {

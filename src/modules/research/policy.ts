@@ -1,0 +1,41 @@
+import type { ActionRule } from '../../platform/access/index.ts';
+
+/**
+ * Who may do what with studies; part of the one access policy. Researchers create studies and run those whose
+ * team they are on (the service checks the team); data stewards approve a study once its ethics decision is
+ * recorded. A participant enrols and withdraws themself. What the study team may see of a participant's data
+ * is granted by the module that owns it, with the relation `study` (enrolled in a study of the team) and the
+ * consent `research` (insights/policy.ts for glucose): withdrawing either closes it at once.
+ */
+export const researchRules: Record<string, ActionRule> = {
+  'study.manage': {
+    grants: [{ role: 'researcher' }],
+    purposes: ['research'],
+    personalData: false,
+    resourceType: 'study',
+  },
+  'study.approve': {
+    grants: [{ role: 'data_steward' }],
+    purposes: ['research'],
+    personalData: false,
+    resourceType: 'study',
+  },
+  'study.subjects.read': {
+    grants: [{ role: 'researcher', relation: 'study', consent: 'research' }],
+    purposes: ['research'],
+    personalData: true,
+    resourceType: 'research_subject',
+  },
+  'study.enrol': {
+    grants: [{ role: 'anyone', relation: 'self', consent: 'research' }],
+    purposes: ['self_service'],
+    personalData: true,
+    resourceType: 'research_subject',
+  },
+  'study.withdraw': {
+    grants: [{ role: 'anyone', relation: 'self' }],
+    purposes: ['self_service'],
+    personalData: true,
+    resourceType: 'research_subject',
+  },
+};

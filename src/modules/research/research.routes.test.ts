@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
+import { citizenWithFortnight } from '../../../test/glucose.ts';
+import { pseudonymOf } from './pseudonyms.ts';
+
+// A study's life on the platform, told as it goes: a researcher drafts it, records the ethics decision, a data
+// steward approves it, recruitment opens, members sign its e-consent, the team sees those taking part by
+// pseudonym and reads their glucose while they consent to research; withdrawing (from the study or from
+// research) closes it at once; every read is decided by the one policy and audited.
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app?.stop());
+
+type Client = Awaited<ReturnType<typeof createStaff>>['client'];
+interface StudyBody {
+  id: string;
+  status: string;
+  consent: { version: number; sha256: string };
+  team: { accountId: string; role: string }[];
+  code?: string;
+}
+
+const draft = {
+  title: { nl: 'Glucose na de maaltijd', en: 'Glucose after meals' },
+  summary: { nl: 'Hoe reageert uw glucose op eten?', en: 'How does your glucose respond to food?' },
+  consent: { nl: 'Ik doe mee aan deze studie.', en: 'I take part in this study.' },
+};
+const ethics = {
+  committee: 'METC Oost-Nederland',
+  reference: 'NL12345.091.26',
+  decidedOn: '2026-10-01',
+  documentSha256: 'a'.repeat(64),
+};
+
+async function recruitingStudy(pi: Client, steward: Client): Promise<StudyBody> {
+  const created = await pi.post<StudyBody>('/api/v1/research/studies', draft);
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  expect((await pi.patch(`/api/v1/research/studies/${id}`, { ethics })).status).toBe(200);
+  expect((await steward.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' })).status).toBe(200);
+  const open = await pi.post<StudyBody>(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' });
+  expect(open.status).toBe(200);
+  return open.body;
+}
+
+async function decide(member: { client: Client }, purposeKey: string, decision: 'granted' | 'refused') {
+  const answer = await member.client.post('/api/v1/me/consents', {
+    purposeKey,
+    decision,
+    documentVersion: 1,
+  });
+  expect(answer.status).toBe(201);
+}
+
+describe('a study’s lifecycle', () => {
+  it('recruits only after the ethics decision and a data steward’s approval; a draft alone can change', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const created = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
+    expect(created.body).toMatchObject({
+      status: 'draft',
+      team: [{ accountId: pi.accountId, role: 'principal_investigator' }],
+    });
+    const id = created.body.id;
+
+    // Not before the ethics decision; not by the researcher; not straight to recruiting.
+    const early = await steward.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, {
+      to: 'approved',
+    });
+    expect(early.status).toBe(409);
+    expect((await pi.client.post(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })).status).toBe(
+      409,
+    );
+    await pi.client.patch(`/api/v1/research/studies/${id}`, { ethics });
+    expect((await pi.client.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' })).status).toBe(
+      403,
+    );
+    const approved = await steward.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, {
+      to: 'approved',
+    });
+    expect(approved.body.status).toBe('approved');
+
+    // Approved texts are frozen: what participants sign is what was approved.
+    const late = await pi.client.patch(`/api/v1/research/studies/${id}`, {
+      consent: { nl: 'Anders', en: 'Other' },
+    });
+    expect(late.status).toBe(409);
+    // Only the principal investigator moves it on; another researcher does not even see it.
+    const stranger = await createStaff(app, ['researcher']);
+    expect((await stranger.client.get(`/api/v1/research/studies/${id}`)).status).toBe(404);
+    expect(
+      (await stranger.client.post(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })).status,
+    ).toBe(404);
+    const recruiting = await pi.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, {
+      to: 'recruiting',
+    });
+    expect(recruiting.body.status).toBe('recruiting');
+
+    // Bad input names the field.
+    const bad = await pi.client.patch<{ errors: { pointer: string }[] }>(`/api/v1/research/studies/${id}`, {
+      ethics: { ...ethics, documentSha256: 'not a hash' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e) => e.pointer)).toEqual(['#/ethics/documentSha256']);
+  });
+});
+
+describe('taking part', () => {
+  it('a member signs the consent in force; the team sees her by pseudonym and reads her glucose while she consents to research', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const colleague = await createStaff(app, ['researcher']);
+    const outsider = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const study = await recruitingStudy(pi.client, steward.client);
+    const added = await pi.client.post<StudyBody>(`/api/v1/research/studies/${study.id}/team`, {
+      accountId: colleague.accountId,
+    });
+    expect(added.body.team.map((m) => m.role)).toEqual(['principal_investigator', 'researcher']);
+
+    const member = await citizenWithFortnight(app);
+    const signature = { consentVersion: study.consent.version, consentSha256: study.consent.sha256 };
+    // Without research consent she cannot take part.
+    const noConsent = await member.client.post<{ code: string }>(
+      `/api/v1/me/studies/${study.id}/enrolment`,
+      signature,
+    );
+    expect(noConsent.status).toBe(403);
+    expect(noConsent.body.code).toBe('consent_required');
+    await decide(member, 'research', 'granted');
+    // A signature of another text is refused.
+    const wrongText = await member.client.post(`/api/v1/me/studies/${study.id}/enrolment`, {
+      ...signature,
+      consentSha256: 'b'.repeat(64),
+    });
+    expect(wrongText.status).toBe(409);
+    const enrolled = await member.client.post<{ myStatus: string; signedAt: string }>(
+      `/api/v1/me/studies/${study.id}/enrolment`,
+      signature,
+    );
+    expect(enrolled.status).toBe(201);
+    expect(enrolled.body.myStatus).toBe('enrolled');
+
+    // The team sees a pseudonym, never her account id.
+    const subjects = await colleague.client.get<{ subjects: { pseudonym: string; status: string }[] }>(
+      `/api/v1/research/studies/${study.id}/subjects`,
+    );
+    expect(subjects.body.subjects).toHaveLength(1);
+    const [subject] = subjects.body.subjects;
+    expect(subject?.pseudonym).toMatch(/^1-[A-Z2-7]{16}$/);
+    expect(JSON.stringify(subjects.body)).not.toContain(member.accountId);
+    const report = (client: Client, pseudonym = subject?.pseudonym) =>
+      client.get<{ available?: boolean; code?: string }>(
+        `/api/v1/research/studies/${study.id}/subjects/${pseudonym}/glucose/report?days=14`,
+      );
+    const read = await report(colleague.client);
+    expect(read.status).toBe(200);
+    expect(read.body.available).toBe(true);
+    // A researcher of another study does not get in, by this study's route or by her id.
+    expect((await report(outsider.client)).status).toBe(404);
+    expect(
+      (await outsider.client.get(`/api/v1/participants/${member.accountId}/glucose/report?days=14`)).status,
+    ).toBe(403);
+    expect((await report(colleague.client, '1-AAAAAAAAAAAAAAAA')).status).toBe(404);
+
+    // Withdrawing research consent removes her from the team's list and closes her data at once.
+    await decide(member, 'research', 'refused');
+    expect((await report(colleague.client)).status).toBe(403);
+    expect(
+      (await colleague.client.get<{ subjects: unknown[] }>(`/api/v1/research/studies/${study.id}/subjects`))
+        .body.subjects,
+    ).toEqual([]);
+    await decide(member, 'research', 'granted');
+    expect((await report(colleague.client)).status).toBe(200);
+
+    // So does leaving the study.
+    const left = await member.client.post<{ myStatus: string }>(`/api/v1/me/studies/${study.id}/withdrawal`);
+    expect(left.body.myStatus).toBe('withdrawn');
+    expect((await report(colleague.client)).status).toBe(404);
+    expect(
+      (await member.client.get<{ studies: { id: string; myStatus: string }[] }>('/api/v1/me/studies')).body
+        .studies,
+    ).toContainEqual(expect.objectContaining({ id: study.id, myStatus: 'withdrawn' }));
+
+    // Every read of her data by the team was decided by the policy, with the research purpose, and audited.
+    const entries = await app.audit.search({ participantId: member.accountId, limit: 200 });
+    const reads = entries.filter(
+      (e) => e.action === 'glucose.read' && e.actorAccountId === colleague.accountId,
+    );
+    expect(reads.map((e) => e.outcome).sort()).toEqual(['denied', 'success', 'success']);
+    expect(reads.every((e) => e.purpose === 'research')).toBe(true);
+  });
+
+  it('gives a participant one pseudonym per study: stable, and unrelated across studies', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const first = await recruitingStudy(pi.client, steward.client);
+    const second = await recruitingStudy(pi.client, steward.client);
+    const member = await joinedCitizen(app);
+    await decide(member, 'research', 'granted');
+    for (const study of [first, second]) {
+      const answer = await member.client.post(`/api/v1/me/studies/${study.id}/enrolment`, {
+        consentVersion: study.consent.version,
+        consentSha256: study.consent.sha256,
+      });
+      expect(answer.status).toBe(201);
+    }
+    const pseudonyms = async (studyId: string) =>
+      (
+        await pi.client.get<{ subjects: { pseudonym: string }[] }>(
+          `/api/v1/research/studies/${studyId}/subjects`,
+        )
+      ).body.subjects.map((s) => s.pseudonym);
+    const [inFirst] = await pseudonyms(first.id);
+    expect(await pseudonyms(first.id)).toEqual([inFirst]);
+    const [inSecond] = await pseudonyms(second.id);
+    expect(inSecond).not.toBe(inFirst);
+    // The key is what links them: the same participant under two keys gives unrelated codes.
+    expect(pseudonymOf('a'.repeat(43), 1, member.accountId)).not.toBe(
+      pseudonymOf('b'.repeat(43), 1, member.accountId),
+    );
+  });
+
+  it('is not possible in a study that does not recruit, nor for someone who is not a member', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const study = await recruitingStudy(pi.client, steward.client);
+    const member = await joinedCitizen(app);
+    await decide(member, 'research', 'granted');
+    const signature = { consentVersion: study.consent.version, consentSha256: study.consent.sha256 };
+    const staffMember = await createStaff(app, ['coach']);
+    expect(
+      (await staffMember.client.post(`/api/v1/me/studies/${study.id}/enrolment`, signature)).status,
+    ).toBe(403);
+
+    await pi.client.post(`/api/v1/research/studies/${study.id}/status`, { to: 'closed' });
+    expect((await member.client.post(`/api/v1/me/studies/${study.id}/enrolment`, signature)).status).toBe(
+      409,
+    );
+    // A draft is invisible to participants.
+    const hidden = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
+    expect(
+      (await member.client.post(`/api/v1/me/studies/${hidden.body.id}/enrolment`, signature)).status,
+    ).toBe(404);
+    expect(
+      (await member.client.get<{ studies: { id: string }[] }>('/api/v1/me/studies')).body.studies.map(
+        (s) => s.id,
+      ),
+    ).not.toContain(hidden.body.id);
+  });
+});

@@ -1,0 +1,364 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import { conflict, DomainError, invalidFields, notFound } from '../../platform/errors/index.ts';
+import type { SecretBox } from '../../platform/secrets/index.ts';
+import {
+  ENROLLING,
+  type EthicsDecision,
+  NEXT_STATUS,
+  type Study,
+  type StudyStatus,
+  type SubjectStatus,
+  TAKING_PART,
+  type TeamRole,
+} from './model.ts';
+import { newStudyKey, PSEUDONYM, pseudonymOf } from './pseudonyms.ts';
+import type { ResearchStore, StudyRow, SubjectRow, TeamRow } from './store.ts';
+
+export interface ResearchDeps {
+  store: ResearchStore;
+  access: AccessPolicy;
+  /** Seals the studies' pseudonym keys. */
+  keys: SecretBox;
+  clock: () => Date;
+  isMember: (participantId: string) => Promise<boolean>;
+  /** Whether the account holds the researcher role. */
+  isResearcher: (accountId: string) => Promise<boolean>;
+}
+
+export interface StudyInput {
+  title: { nl: string; en: string };
+  summary: { nl: string; en: string };
+  consent: { nl: string; en: string };
+}
+
+/** What a participant sees of a study: its texts, the consent to sign, and where they stand. */
+export interface StudyForParticipant {
+  id: string;
+  title: { nl: string; en: string };
+  summary: { nl: string; en: string };
+  status: StudyStatus;
+  consent: { version: number; nl: string; en: string; sha256: string };
+  myStatus: SubjectStatus | null;
+  signedAt: Date | null;
+}
+
+/** A participant as the study team sees them: by the study's pseudonym only. */
+export interface StudySubject {
+  pseudonym: string;
+  status: SubjectStatus;
+  since: Date;
+}
+
+/** The SHA-256 of a consent document version, over both languages as signed. */
+export const consentHash = (consent: { nl: string; en: string }) =>
+  createHash('sha256')
+    .update(JSON.stringify({ nl: consent.nl, en: consent.en }))
+    .digest('hex');
+
+function toStudy(row: StudyRow, team: TeamRow[]): Study {
+  const ethics: EthicsDecision | null =
+    row.ethics_committee && row.ethics_reference && row.ethics_decided_on && row.ethics_document_sha256
+      ? {
+          committee: row.ethics_committee,
+          reference: row.ethics_reference,
+          decidedOn: row.ethics_decided_on,
+          documentSha256: row.ethics_document_sha256,
+        }
+      : null;
+  return {
+    id: row.id,
+    title: { nl: row.title_nl, en: row.title_en },
+    summary: { nl: row.summary_nl, en: row.summary_en },
+    status: row.status,
+    ethics,
+    consent: {
+      version: row.consent_version,
+      nl: row.consent_nl,
+      en: row.consent_en,
+      sha256: row.consent_sha256,
+    },
+    team: team.map((member) => ({ accountId: member.account_id, role: member.role })),
+    createdAt: row.created_at,
+    approvedAt: row.approved_at,
+  };
+}
+
+const forParticipant = (row: StudyRow, subject: SubjectRow | undefined): StudyForParticipant => ({
+  id: row.id,
+  title: { nl: row.title_nl, en: row.title_en },
+  summary: { nl: row.summary_nl, en: row.summary_en },
+  status: row.status,
+  consent: {
+    version: row.consent_version,
+    nl: row.consent_nl,
+    en: row.consent_en,
+    sha256: row.consent_sha256,
+  },
+  myStatus: subject?.status ?? null,
+  signedAt: subject?.signed_at ?? null,
+});
+
+/**
+ * Studies on the panel: their lifecycle (draft → approved → recruiting → closed → completed), their teams,
+ * enrolment by e-consent, and the `study` relation through which a team sees the data of those taking part.
+ */
+export function createResearchService(deps: ResearchDeps) {
+  const { store, access, keys, clock } = deps;
+  const manage = { action: 'study.manage', purpose: 'research' } as const;
+
+  /** The study, if the actor is on its team (or a data steward reviewing it); otherwise "not found". */
+  async function visibleStudy(actor: Actor, studyId: string) {
+    const row = await store.study(studyId);
+    const team = row ? await store.team(studyId) : [];
+    const onTeam = team.some((member) => member.account_id === actor.accountId);
+    if (!row || (!onTeam && !actor.roles.includes('data_steward'))) throw notFound('This study');
+    return { row, team, onTeam };
+  }
+
+  async function teamStudy(actor: Actor, studyId: string, role?: TeamRole) {
+    await access.require(actor, { ...manage, resourceId: studyId });
+    const study = await visibleStudy(actor, studyId);
+    const member = study.team.find((m) => m.account_id === actor.accountId);
+    if (!member || (role && member.role !== role)) {
+      throw new DomainError(
+        'forbidden',
+        role ? 'Only the principal investigator may do this.' : 'Only the study team may do this.',
+      );
+    }
+    return study;
+  }
+
+  const pseudonymsOf = (row: StudyRow) => {
+    const key = keys.open(row.pseudonym_key_sealed);
+    return (participantId: string) => pseudonymOf(key, row.pseudonym_key_version, participantId);
+  };
+
+  async function participantStudy(studyId: string) {
+    const row = await store.study(studyId);
+    if (!row || row.status === 'draft' || row.status === 'approved') throw notFound('This study');
+    return row;
+  }
+
+  return {
+    /** A researcher starts a study as its principal investigator; it is a draft until approved. */
+    async create(actor: Actor, input: StudyInput): Promise<Study> {
+      await access.require(actor, manage);
+      const now = clock();
+      const id = randomUUID();
+      await store.createStudy(
+        {
+          id,
+          title_nl: input.title.nl,
+          title_en: input.title.en,
+          summary_nl: input.summary.nl,
+          summary_en: input.summary.en,
+          ethics_committee: null,
+          ethics_reference: null,
+          ethics_decided_on: null,
+          ethics_document_sha256: null,
+          consent_version: 1,
+          consent_nl: input.consent.nl,
+          consent_en: input.consent.en,
+          consent_sha256: consentHash(input.consent),
+          pseudonym_key_sealed: keys.seal(newStudyKey()),
+          created_by: actor.accountId,
+          created_at: now,
+          updated_at: now,
+        },
+        actor.accountId,
+      );
+      const { row, team } = await visibleStudy(actor, id);
+      return toStudy(row, team);
+    },
+
+    /** One study, for its team and for data stewards. */
+    async get(actor: Actor, studyId: string): Promise<Study> {
+      const { row, team } = await visibleStudy(actor, studyId);
+      return toStudy(row, team);
+    },
+
+    /** A researcher's studies; for a data steward, every study (their review queue is the drafts). */
+    async list(actor: Actor): Promise<Study[]> {
+      const rows = actor.roles.includes('data_steward')
+        ? await store.studiesIn(['draft', 'approved', 'recruiting', 'closed', 'completed'])
+        : actor.roles.includes('researcher')
+          ? await store.studiesOf(actor.accountId)
+          : [];
+      return Promise.all(rows.map(async (row) => toStudy(row, await store.team(row.id))));
+    },
+
+    /** The team changes a draft: its texts and its ethics decision. Approved studies no longer change. */
+    async update(
+      actor: Actor,
+      studyId: string,
+      changes: Partial<StudyInput> & { ethics?: EthicsDecision },
+    ): Promise<Study> {
+      const { row } = await teamStudy(actor, studyId);
+      if (row.status !== 'draft') throw conflict('Only a draft study can be changed.');
+      const consent = changes.consent;
+      const ok = await store.updateDraft(
+        studyId,
+        {
+          ...(changes.title ? { title_nl: changes.title.nl, title_en: changes.title.en } : {}),
+          ...(changes.summary ? { summary_nl: changes.summary.nl, summary_en: changes.summary.en } : {}),
+          ...(consent
+            ? { consent_nl: consent.nl, consent_en: consent.en, consent_sha256: consentHash(consent) }
+            : {}),
+          ...(changes.ethics
+            ? {
+                ethics_committee: changes.ethics.committee,
+                ethics_reference: changes.ethics.reference,
+                ethics_decided_on: changes.ethics.decidedOn,
+                ethics_document_sha256: changes.ethics.documentSha256,
+              }
+            : {}),
+        },
+        clock(),
+      );
+      if (!ok) throw conflict('Only a draft study can be changed.');
+      const study = await visibleStudy(actor, studyId);
+      return toStudy(study.row, study.team);
+    },
+
+    /** The principal investigator adds a researcher to the team. */
+    async addMember(actor: Actor, studyId: string, accountId: string): Promise<Study> {
+      await teamStudy(actor, studyId, 'principal_investigator');
+      if (!(await deps.isResearcher(accountId))) {
+        throw invalidFields({ accountId: 'This account is not a researcher.' });
+      }
+      await store.addMember(studyId, accountId, 'researcher', clock());
+      const study = await visibleStudy(actor, studyId);
+      return toStudy(study.row, study.team);
+    },
+
+    /**
+     * The next step of the lifecycle: a data steward approves a draft whose ethics decision is recorded; the
+     * principal investigator opens recruitment, closes it and completes the study.
+     */
+    async advance(actor: Actor, studyId: string, to: StudyStatus): Promise<Study> {
+      const row = await store.study(studyId);
+      if (!row) throw notFound('This study');
+      if (NEXT_STATUS[row.status] !== to) {
+        throw conflict(`A study that is ${row.status} cannot become ${to}.`);
+      }
+      if (to === 'approved') {
+        await access.require(actor, { action: 'study.approve', purpose: 'research', resourceId: studyId });
+        if (!row.ethics_committee || !row.ethics_reference || !row.ethics_decided_on) {
+          throw conflict('Record the ethics decision before the study is approved.');
+        }
+      } else {
+        await teamStudy(actor, studyId, 'principal_investigator');
+      }
+      if (
+        !(await store.move(studyId, row.status, to, clock(), to === 'approved' ? actor.accountId : undefined))
+      ) {
+        throw conflict('The study changed meanwhile; reload it.');
+      }
+      const study = await visibleStudy(actor, studyId);
+      return toStudy(study.row, study.team);
+    },
+
+    /** Studies a participant can read about: those recruiting, and those they take or took part in. */
+    async studiesForParticipant(actor: Actor): Promise<StudyForParticipant[]> {
+      const mine = new Map((await store.participationsOf(actor.accountId)).map((s) => [s.study_id, s]));
+      const open = await store.studiesIn(['recruiting', 'closed', 'completed']);
+      return open
+        .filter((row) => ENROLLING.includes(row.status) || mine.has(row.id))
+        .map((row) => forParticipant(row, mine.get(row.id)));
+    },
+
+    /**
+     * The participant signs the study's consent: the signed-in act, its time and the hash of the version they
+     * read. Only while the study recruits, only for members who consent to research, and only for the version
+     * in force (a changed text must be read again).
+     */
+    async enrol(
+      actor: Actor,
+      studyId: string,
+      signature: { consentVersion: number; consentSha256: string },
+    ): Promise<StudyForParticipant> {
+      const row = await participantStudy(studyId);
+      if (!(await deps.isMember(actor.accountId))) {
+        throw new DomainError('forbidden', 'Join the Citizen Lab first.');
+      }
+      await access.require(actor, {
+        action: 'study.enrol',
+        purpose: 'self_service',
+        subject: actor.accountId,
+        resourceId: studyId,
+      });
+      if (!ENROLLING.includes(row.status)) throw conflict('This study does not take new participants.');
+      if (
+        signature.consentVersion !== row.consent_version ||
+        signature.consentSha256 !== row.consent_sha256
+      ) {
+        throw conflict('The consent text has changed; read the current version and sign that.');
+      }
+      const now = clock();
+      const subject = await store.enrol({
+        participant_id: actor.accountId,
+        study_id: studyId,
+        consent_version: row.consent_version,
+        consent_sha256: row.consent_sha256,
+        signed_at: now,
+        updated_at: now,
+      });
+      return forParticipant(row, subject);
+    },
+
+    /** The participant leaves a study; the team sees nothing more of them from now on. */
+    async withdraw(actor: Actor, studyId: string): Promise<StudyForParticipant> {
+      const row = await participantStudy(studyId);
+      await access.require(actor, {
+        action: 'study.withdraw',
+        purpose: 'self_service',
+        subject: actor.accountId,
+        resourceId: studyId,
+      });
+      if (!(await store.withdraw(studyId, actor.accountId, clock()))) {
+        throw conflict('You do not take part in this study.');
+      }
+      return forParticipant(row, await store.subject(studyId, actor.accountId));
+    },
+
+    /**
+     * Those taking part, by the study's pseudonym, for its team: only those whose research consent holds now
+     * (through the policy, each read audited).
+     */
+    async subjects(actor: Actor, studyId: string): Promise<StudySubject[]> {
+      const { row } = await teamStudy(actor, studyId);
+      const rows = await store.subjectsOf(studyId);
+      const visible = new Set(
+        await access.filter(
+          actor,
+          { action: 'study.subjects.read', purpose: 'research', resourceId: studyId },
+          rows.map((subject) => subject.participant_id),
+        ),
+      );
+      const pseudonym = pseudonymsOf(row);
+      return rows
+        .filter((subject) => visible.has(subject.participant_id))
+        .map((subject) => ({
+          pseudonym: pseudonym(subject.participant_id),
+          status: subject.status,
+          since: subject.signed_at ?? subject.updated_at,
+        }));
+    },
+
+    /**
+     * The participant behind a pseudonym of the study, for the team's reads of their data (which the owning
+     * module checks with the policy); "not found" for anyone not taking part.
+     */
+    async participantOf(actor: Actor, studyId: string, pseudonym: string): Promise<string> {
+      const { row } = await teamStudy(actor, studyId);
+      if (!PSEUDONYM.test(pseudonym)) throw notFound('This participant');
+      const of = pseudonymsOf(row);
+      const subject = (await store.subjectsOf(studyId)).find((s) => of(s.participant_id) === pseudonym);
+      if (!subject || !TAKING_PART.includes(subject.status)) throw notFound('This participant');
+      return subject.participant_id;
+    },
+  };
+}
+
+export type ResearchService = ReturnType<typeof createResearchService>;
