@@ -144,7 +144,7 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
     let summary: ImportRecord | undefined;
     try {
       await store.load(participantId, id, items(tally), async (result, session) => {
-        if (result.staged === 0) {
+        if (result.received === 0) {
           const first = tally.rejections[0];
           throw new ImportFileError(
             'no_readings',
@@ -154,7 +154,7 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
             first?.line,
           );
         }
-        summary = record('done', null, result.inserted, result.staged - result.inserted);
+        summary = record('done', null, result.inserted, result.received - result.inserted);
         await store.recordImport(session, summary, actor.accountId);
       });
     } catch (error) {

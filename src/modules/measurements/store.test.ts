@@ -60,11 +60,63 @@ describe('observation store', () => {
   it('stores a reading once: a second load of the same readings, and a repeat inside one load, insert nothing', async () => {
     const participant = randomUUID();
     const items = Array.from({ length: 5000 }, (_, i) => reading(T0 + i * 5 * MINUTE, 5 + (i % 7) / 10));
-    expect(await load(participant, items)).toEqual({ staged: 5000, inserted: 5000 });
-    expect(await load(participant, items)).toEqual({ staged: 5000, inserted: 0 });
+    expect(await load(participant, items)).toEqual({ received: 5000, inserted: 5000 });
+    expect(await load(participant, items)).toEqual({ received: 5000, inserted: 0 });
     const repeated = [reading(T0 - MINUTE, 6), reading(T0 - MINUTE, 6.1)];
-    expect(await load(participant, repeated)).toEqual({ staged: 2, inserted: 1 });
+    expect(await load(participant, repeated)).toEqual({ received: 2, inserted: 1 });
     expect(await count(participant)).toBe(5001);
+  });
+
+  it('keeps the first of readings repeated inside a first import, wherever they come, and counts the rest', async () => {
+    const participant = randomUUID();
+    // A clock change moved an hour of readings onto the next (as LibreView's missing hour does), a second
+    // device interleaved, and one reading repeated long after.
+    const first = Array.from({ length: 60 }, (_, i) => reading(T0 + i * MINUTE, 5));
+    const moved = Array.from({ length: 60 }, (_, i) => reading(T0 + (30 + i) * MINUTE, 6));
+    const other = Array.from({ length: 90 }, (_, i) => reading(T0 + i * MINUTE, 7, 'nightscout:x'));
+    const items = [...first, ...moved].flatMap((o, i) => (other[i] ? [o, other[i]] : [o]));
+    items.push(reading(T0, 8));
+    expect(await load(participant, items)).toEqual({ received: 211, inserted: 180 });
+    const stored = await store.observationsOf(participant);
+    const libre = stored.filter((row) => row.source === 'libre:ABC');
+    expect(libre.map((row) => row.value)).toEqual([...Array(60).fill(5), ...Array(30).fill(6)]);
+    expect(await load(participant, items)).toEqual({ received: 211, inserted: 0 });
+    expect(await count(participant)).toBe(180);
+  });
+
+  it('stores only what is new of an export that overlaps the stored readings, on both sides', async () => {
+    const participant = randomUUID();
+    const span = (from: number, to: number, mmol: number) =>
+      Array.from({ length: to - from }, (_, i) => reading(T0 + (from + i) * 5 * MINUTE, mmol));
+    expect(await load(participant, span(0, 100, 5))).toEqual({ received: 100, inserted: 100 });
+    expect(await load(participant, span(50, 150, 6))).toEqual({ received: 100, inserted: 50 });
+    expect(await load(participant, span(-50, 200, 7))).toEqual({ received: 250, inserted: 100 });
+    const values = (await store.observationsOf(participant)).map((row) => row.value);
+    expect(values).toEqual([
+      ...Array(50).fill(7),
+      ...Array(100).fill(5),
+      ...Array(50).fill(6),
+      ...Array(50).fill(7),
+    ]);
+  });
+
+  it('loads a file of many chunks across months, repeats at its end counted as duplicates', async () => {
+    const participant = randomUUID();
+    const items = Array.from({ length: 20_000 }, (_, i) => reading(T0 + i * 5 * MINUTE, 5 + (i % 9) / 10));
+    items.push(...items.slice(-100).map((o) => ({ ...o, value: 9 })));
+    expect(await load(participant, items)).toEqual({ received: 20_100, inserted: 20_000 });
+    const { rows } = await sql<{ months: number; high: number }>`
+      SELECT count(DISTINCT tableoid)::int AS months, count(*) FILTER (WHERE value = 9)::int AS high
+      FROM observations WHERE participant_id = ${participant}`.execute(testDb.database.db);
+    expect(rows[0]).toEqual({ months: 4, high: 0 });
+  });
+
+  it('stores readings once when two imports of them run at the same time', async () => {
+    const participant = randomUUID();
+    const items = Array.from({ length: 3000 }, (_, i) => reading(T0 + i * 5 * MINUTE, 5));
+    const results = await Promise.all([load(participant, items), load(participant, items)]);
+    expect(results.map((result) => result.inserted).sort((a, b) => a - b)).toEqual([0, 3000]);
+    expect(await count(participant)).toBe(3000);
   });
 
   it('keeps the same time from two devices as two readings (the source is part of the key)', async () => {

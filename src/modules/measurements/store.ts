@@ -1,8 +1,15 @@
 import { type Selectable, sql } from 'kysely';
 import { type BulkSession, copyField, copyRow, type Database } from '../../platform/db/index.ts';
 import { utcOffsetMs } from '../../science/glucose/local-time.ts';
-import { CANONICAL_UNIT, CODES, type ObservationCode } from './codes.ts';
+import { CANONICAL_UNIT, CODES, OBSERVATION_CODES, type ObservationCode } from './codes.ts';
 import type { ParsedObservation } from './importers/types.ts';
+import {
+  CopyBuffer,
+  CopyLines,
+  DirectRoute,
+  OBSERVATION_COLUMNS,
+  STAGING_COLUMNS as STAGING_COLUMN_NAMES,
+} from './load.ts';
 import type { ImportRecord } from './model.ts';
 
 type Tables = {
@@ -44,10 +51,7 @@ type Tables = {
   };
 };
 
-/** Rows sent to the database in one statement (PGlite) or one COPY chunk (server). */
-const BATCH_ROWS = 2_000;
-const STAGING_COLUMNS =
-  'code, effective_at, source, effective_end, utc_offset_minutes, time_zone, value, unit, original_value, original_unit, method, flag';
+const STAGING_COLUMNS = STAGING_COLUMN_NAMES.join(', ');
 
 const MONTH = /^\d{4}-\d{2}$/;
 
@@ -113,23 +117,6 @@ function unpackReadings(bytes: Uint8Array | null): GlucoseReadings {
     times: Float64Array.from(order, (i) => times[i] as number),
     mmol: Float64Array.from(order, (i) => mmol[i] as number),
   };
-}
-
-function copyLine(o: ParsedObservation): string {
-  return copyRow([
-    o.code,
-    iso(o.time),
-    o.source,
-    o.endTime === null ? null : iso(o.endTime),
-    o.utcOffsetMinutes,
-    o.timeZone,
-    o.value,
-    CANONICAL_UNIT[o.code],
-    o.originalValue,
-    o.originalUnit,
-    o.method,
-    o.flag,
-  ]);
 }
 
 /** One device's observations of one code, written by `seed` as one import. */
@@ -200,9 +187,9 @@ function hourlyOffsets(timeZone: string): (time: number) => number {
   };
 }
 
-/** What a load reports: the observations it staged and, of those, the ones that were new. */
+/** What a load reports: the observations it was given and, of those, the ones that were new. */
 export interface LoadResult {
-  staged: number;
+  received: number;
   inserted: number;
 }
 
@@ -267,6 +254,8 @@ export function createMeasurementStore(database: Database) {
 
   /** Months are attached in a transaction of their own on a server; PGlite has one connection, so in the session. */
   async function attachMonthsFor(session: BulkSession, months: string[]) {
+    // Every chunk of a load asks: most ask about months attached already, and need no transaction for that.
+    if (months.every((month) => attachedMonths.has(month))) return;
     if (database.kind === 'pglite') {
       await attachMonths(async (text, values) => (await session.query(text, values)).rows, months);
       return;
@@ -276,34 +265,13 @@ export function createMeasurementStore(database: Database) {
     });
   }
 
-  async function stageBatch(session: BulkSession, batch: ParsedObservation[]) {
-    await session.query(
-      `INSERT INTO observation_staging (${STAGING_COLUMNS})
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[],
-                            $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
-      [
-        batch.map((o) => o.code),
-        batch.map((o) => iso(o.time)),
-        batch.map((o) => o.source),
-        batch.map((o) => (o.endTime === null ? null : iso(o.endTime))),
-        batch.map((o) => o.utcOffsetMinutes),
-        batch.map((o) => o.timeZone),
-        batch.map((o) => o.value),
-        batch.map((o) => CANONICAL_UNIT[o.code]),
-        batch.map((o) => o.originalValue),
-        batch.map((o) => o.originalUnit),
-        batch.map((o) => o.method),
-        batch.map((o) => o.flag),
-      ],
-    );
-  }
-
   return {
     /**
-     * Loads observations for one participant in one transaction: they are staged (COPY on a server, batched
-     * inserts on PGlite), the months they fall in attached, and then inserted with ON CONFLICT DO NOTHING, so a
-     * reading already stored (or twice in the file) is skipped. `finish` runs in the same transaction with the
-     * counts, to store the import's summary; if anything throws, nothing is stored.
+     * Loads observations for one participant in one transaction. Readings that cannot collide with a stored
+     * one or with another of the file ({@link DirectRoute}) are copied straight into the table; the others are
+     * staged and inserted with ON CONFLICT DO NOTHING at the end, so a reading already stored (or twice in the
+     * file) is skipped. The months they fall in are attached before they are written. `finish` runs in the
+     * same transaction with the counts, to store the import's summary; if anything throws, nothing is stored.
      */
     async load(
       participantId: string,
@@ -312,40 +280,94 @@ export function createMeasurementStore(database: Database) {
       finish: (result: LoadResult, session: BulkSession) => Promise<void>,
     ): Promise<LoadResult> {
       return database.bulk(async (session) => {
-        await session.query(
-          `CREATE TEMP TABLE observation_staging (
-             code text, effective_at timestamptz, source text, effective_end timestamptz, utc_offset_minutes smallint,
-             time_zone text, value float8, unit text, original_value text, original_unit text, method text, flag text
-           ) ON COMMIT DROP`,
+        // One load per participant at a time: the stored periods read here stay true until this one commits.
+        await session.query(`SELECT pg_advisory_xact_lock(hashtext('observations_load'), hashtext($1))`, [
+          participantId,
+        ]);
+        const periods = await session.query<{ code: string; first: Date; last: Date }>(
+          `SELECT c.code, p.first, p.last FROM unnest($2::text[]) AS c(code)
+           CROSS JOIN LATERAL (
+             SELECT min(effective_at) AS first, max(effective_at) AS last FROM observations
+             WHERE participant_id = $1 AND code = c.code
+           ) p
+           WHERE p.first IS NOT NULL`,
+          [participantId, OBSERVATION_CODES],
         );
-        let staged = 0;
-        if (session.copyFrom) {
-          async function* chunks() {
-            let lines: string[] = [];
-            for await (const observation of observations) {
-              lines.push(copyLine(observation));
-              staged++;
-              if (lines.length === BATCH_ROWS) {
-                yield `${lines.join('\n')}\n`;
-                lines = [];
+        const route = new DirectRoute(
+          periods.rows.map((row) => ({
+            code: row.code,
+            first: row.first.getTime(),
+            last: row.last.getTime(),
+          })),
+        );
+        const lines = new CopyLines(participantId, importId);
+        const direct = new CopyBuffer();
+        const suspects = new CopyBuffer();
+        let directMonths: string[] = [];
+        let stagingCreated = false;
+        // The chunk being copied while the next one is read; awaited before the next is sent.
+        let copying: Promise<void> = Promise.resolve();
+        const send = async (copy: () => Promise<void>) => {
+          await copying;
+          copying = copy();
+          copying.catch(() => {
+            // Thrown where it is awaited: at the next chunk or at the end.
+          });
+        };
+        const sendDirect = () => {
+          const bytes = direct.take();
+          const months = directMonths;
+          directMonths = [];
+          return send(async () => {
+            await attachMonthsFor(session, months);
+            await session.copyBytes('observations', OBSERVATION_COLUMNS, bytes);
+          });
+        };
+        const sendSuspects = () => {
+          const bytes = suspects.take();
+          return send(async () => {
+            if (!stagingCreated) {
+              await session.query(
+                `CREATE TEMP TABLE observation_staging (
+                   code text, effective_at timestamptz, source text, effective_end timestamptz, utc_offset_minutes smallint,
+                   time_zone text, value float8, unit text, original_value text, original_unit text, method text, flag text
+                 ) ON COMMIT DROP`,
+              );
+              stagingCreated = true;
+            }
+            await session.copyBytes('observation_staging', STAGING_COLUMN_NAMES, bytes);
+          });
+        };
+        try {
+          for await (const observation of observations) {
+            if (route.safe(observation)) {
+              const line = lines.direct(observation);
+              if (!direct.add(line)) {
+                await sendDirect();
+                direct.add(line);
+              }
+              if (directMonths.at(-1) !== lines.month && !directMonths.includes(lines.month)) {
+                directMonths.push(lines.month);
+              }
+            } else {
+              const line = lines.staged(observation);
+              if (!suspects.add(line)) {
+                await sendSuspects();
+                suspects.add(line);
               }
             }
-            if (lines.length > 0) yield `${lines.join('\n')}\n`;
           }
-          await session.copyFrom(`COPY observation_staging (${STAGING_COLUMNS}) FROM STDIN`, chunks());
-        } else {
-          let batch: ParsedObservation[] = [];
-          for await (const observation of observations) {
-            batch.push(observation);
-            staged++;
-            if (batch.length === BATCH_ROWS) {
-              await stageBatch(session, batch);
-              batch = [];
-            }
-          }
-          if (batch.length > 0) await stageBatch(session, batch);
+          if (!direct.empty) await sendDirect();
+          if (!suspects.empty) await sendSuspects();
+          await copying;
+        } catch (error) {
+          // The connection finishes the chunk in flight before the transaction is rolled back.
+          await copying.catch(() => undefined);
+          throw error;
         }
-        let inserted = 0;
+        const copied = direct.rows;
+        const staged = suspects.rows;
+        let inserted = copied;
         if (staged > 0) {
           const months = await session.query<{ month: string }>(
             `SELECT DISTINCT to_char(effective_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM observation_staging`,
@@ -360,9 +382,9 @@ export function createMeasurementStore(database: Database) {
              ON CONFLICT DO NOTHING`,
             [participantId, importId],
           );
-          inserted = answer.rowCount;
+          inserted += answer.rowCount;
         }
-        const result = { staged, inserted };
+        const result = { received: copied + staged, inserted };
         await finish(result, session);
         return result;
       });
@@ -412,11 +434,7 @@ export function createMeasurementStore(database: Database) {
         }
       }
       await attachMonthsFor(session, [...months].sort());
-      await session.copyRows(
-        'observations',
-        ['participant_id', ...STAGING_COLUMNS.split(', '), 'import_id'],
-        rows,
-      );
+      await session.copyRows('observations', OBSERVATION_COLUMNS, rows);
       for (const stream of streams) {
         const n = stream.times.length;
         await this.recordImport(

@@ -68,10 +68,10 @@ export interface BulkSession {
     values?: unknown[],
   ): Promise<{ rows: R[]; rowCount: number }>;
   /**
-   * A server only: streams rows into `COPY … FROM STDIN` (text format, one row a line); resolves when the
-   * server has taken them all. Undefined on PGlite, which has no COPY from a client stream.
+   * Both engines: `COPY table (columns) FROM STDIN` of rows in COPY's text format, each line ended, as UTF-8
+   * bytes; resolves when the database has taken them all, after which the caller may reuse the bytes.
    */
-  copyFrom?: (statement: string, lines: AsyncIterable<string>) => Promise<void>;
+  copyBytes(table: string, columns: readonly string[], bytes: Uint8Array): Promise<void>;
   /**
    * Both engines: `COPY table (columns) FROM STDIN` of rows already in COPY's text format (see `copyRow`),
    * held in memory: for chunks of at most some tens of megabytes. PGlite takes them as one blob.
@@ -158,7 +158,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
               const answer = await client.query(text, values);
               return { rows: answer.rows, rowCount: answer.rowCount ?? 0 };
             },
-            copyFrom: (statement, lines) => pipeline(Readable.from(lines), client.query(copyFrom(statement))),
+            copyBytes: async (table, columns, bytes) => {
+              if (bytes.length === 0) return;
+              await pipeline(
+                Readable.from([bytes]),
+                client.query(copyFrom(copyStatement(table, columns, 'STDIN'))),
+              );
+            },
             copyRows: async (table, columns, rows) => {
               if (rows.length === 0) return;
               await pipeline(
@@ -216,6 +222,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
             query: async (text, values) => {
               const answer = await tx.query(text, values);
               return { rows: answer.rows as never[], rowCount: answer.affectedRows ?? 0 };
+            },
+            copyBytes: async (table, columns, bytes) => {
+              if (bytes.length === 0) return;
+              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([bytes]) });
             },
             copyRows: async (table, columns, rows) => {
               if (rows.length === 0) return;

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CODES } from './codes.ts';
+import type { ParsedObservation } from './importers/types.ts';
+import { CopyBuffer, CopyLines, DirectRoute } from './load.ts';
+
+const observation = (code: string, source: string, time: number): ParsedObservation => ({
+  code: code as ParsedObservation['code'],
+  time,
+  endTime: null,
+  utcOffsetMinutes: 60,
+  timeZone: 'Europe/Amsterdam',
+  value: 5.5,
+  originalValue: '99',
+  originalUnit: 'mg/dL',
+  source,
+  method: 'continuous',
+  flag: null,
+  line: 1,
+});
+
+describe('loading observations', () => {
+  it('routes straight in only readings whose key is new to the table and to the file so far', () => {
+    const reading = fc.record({
+      code: fc.constantFrom(CODES.cgmGlucose, CODES.steps),
+      source: fc.constantFrom('a', 'b'),
+      time: fc.integer({ min: 0, max: 40 }),
+    });
+    const period = fc.record({
+      code: fc.constantFrom(CODES.cgmGlucose, CODES.steps),
+      first: fc.integer({ min: 0, max: 40 }),
+      length: fc.integer({ min: 0, max: 10 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(reading, { maxLength: 60 }),
+        fc.array(period, { maxLength: 2 }),
+        (readings, periods) => {
+          const stored = periods.map((p) => ({ code: p.code, first: p.first, last: p.first + p.length }));
+          const route = new DirectRoute(stored);
+          const seen = new Set<string>();
+          for (const r of readings) {
+            const key = `${r.code} ${r.source} ${r.time}`;
+            if (route.safe(observation(r.code, r.source, r.time))) {
+              expect(seen.has(key)).toBe(false);
+              const own = stored.filter((p) => p.code === r.code).at(-1);
+              if (own) expect(r.time < own.first || r.time > own.last).toBe(true);
+            }
+            seen.add(key);
+          }
+        },
+      ),
+    );
+  });
+
+  it('sends every reading of a first import in time order straight in', () => {
+    const route = new DirectRoute([]);
+    const safe = Array.from({ length: 100 }, (_, i) => route.safe(observation(CODES.cgmGlucose, 'a', i)));
+    expect(safe.every(Boolean)).toBe(true);
+  });
+
+  it('gathers rows as UTF-8 lines, in chunks that take turns, a row longer than a chunk on its own', () => {
+    const buffer = new CopyBuffer();
+    const lines = new CopyLines(
+      '00000000-0000-4000-8000-000000000001',
+      '00000000-0000-4000-8000-000000000002',
+    );
+    const row = lines.direct({ ...observation(CODES.cgmGlucose, 'libre:é\t1', 0), originalValue: 'a\\b' });
+    expect(row).toBe(
+      '00000000-0000-4000-8000-000000000001\t105272-9\t1970-01-01T00:00:00.000Z\tlibre:é\\t1\t\\N\t60\tEurope/Amsterdam\t5.5\tmmol/L\ta\\\\b\tmg/dL\tcontinuous\t\\N\t00000000-0000-4000-8000-000000000002',
+    );
+    expect(lines.month).toBe('1970-01');
+    let added = 0;
+    while (buffer.add(row)) added++;
+    const first = Buffer.from(buffer.take()).toString('utf8');
+    expect(first).toBe(`${row}\n`.repeat(added));
+    expect(buffer.empty).toBe(true);
+    const long = 'x'.repeat(2_000_000);
+    expect(buffer.add(long)).toBe(true);
+    expect(Buffer.from(buffer.take()).toString('utf8')).toBe(`${long}\n`);
+    expect(buffer.rows).toBe(added + 1);
+  });
+});
