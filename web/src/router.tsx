@@ -35,13 +35,14 @@ import { QuestionnairesPage } from './pages/questionnaires/questionnaires-page.t
 import { ResponsePage } from './pages/questionnaires/response-page.tsx';
 import { RiskPage } from './pages/risk/risk-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
+import { StudiesPage } from './pages/studies/studies-page.tsx';
 import { SupportPage } from './pages/support/support-page.tsx';
 
 /**
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
  * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
- * Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
+ * Citizens read and join studies at /studies. Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
  * Coaches: /caseload (their members) and /caseload/:participantId (a member's glucose, as far as shared).
  * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
  * /panel, and /admin (administrators).
@@ -71,6 +72,11 @@ export const router = createBrowserRouter([
             path: '/leave',
             element: <RequireRole roleName="citizen" />,
             children: [{ index: true, element: <LeavePage /> }],
+          },
+          {
+            path: '/studies',
+            element: <RequireRole roleName="citizen" />,
+            children: [{ index: true, element: <StudiesPage /> }],
           },
           {
             path: '/consent',

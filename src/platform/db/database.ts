@@ -225,7 +225,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
             },
             copyBytes: async (table, columns, bytes) => {
               if (bytes.length === 0) return;
-              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([bytes]) });
+              // The import's buffers are plain ArrayBuffers, never shared: what Blob takes.
+              const blob = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+              await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob });
             },
             copyRows: async (table, columns, rows) => {
               if (rows.length === 0) return;

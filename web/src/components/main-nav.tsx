@@ -65,6 +65,7 @@ export function MainNav({ me }: { me: Me | null }) {
                 { to: '/risk', label: t('nav.risk') },
                 { to: '/glucose', label: t('nav.glucose') },
                 { to: '/measurements/import', label: t('nav.importData') },
+                { to: '/studies', label: t('nav.studies') },
                 { to: '/consent', label: t('nav.consent'), exact: true },
                 { to: '/profile', label: t('nav.profile') },
               ]
