@@ -80,12 +80,20 @@ function* libreView(dayCount: number) {
  * Watch, step counts from the Watch and the iPhone over the same quarter hours (duplicates the importer must
  * resolve), a daily weight, and CGM glucose every 5 minutes from a Libre app.
  */
+/** The bytes the generator writes per 5-minute slot, on average over a day (measured from its records). */
+const APPLE_BYTES_PER_SLOT = 821;
+
 function* appleHealth(bytes: number) {
   yield '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData>\n<HealthData locale="nl_NL">\n';
   yield ' <ExportDate value="2026-11-24 10:00:00 +0100"/>\n';
   yield ' <Me HKCharacteristicTypeIdentifierDateOfBirth="1970-03-01" HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexFemale"/>\n';
   let written = 300;
-  const start = Date.UTC(2020, 0, 1);
+  // A real export ends at the moment it was made: the records run up to yesterday, starting as many years back
+  // as the file's size takes (about 821 bytes a 5-minute slot: 12½ years for a gigabyte). The importer refuses
+  // readings in the future, so a file running past today would measure refusals instead of imports.
+  const slots = Math.ceil(bytes / APPLE_BYTES_PER_SLOT);
+  const yesterday = Date.UTC(2026, 10, 23);
+  const start = yesterday - slots * 300_000;
   const stamp = (ms: number) => {
     const d = new Date(ms + 3_600_000);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00 +0100`;

@@ -1,5 +1,5 @@
 import type { Bundle, Observation } from '@medplum/fhirtypes';
-import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { AccessPolicy, Actor, Purpose } from '../../platform/access/index.ts';
 import { DomainError } from '../../platform/errors/index.ts';
 import { DEFAULT_TIME_ZONE } from '../../science/glucose/local-time.ts';
 import type { MeasurementReader } from '../measurements/index.ts';
@@ -33,23 +33,34 @@ export function createInsightsService(deps: InsightsDeps) {
   const timeZoneOf = async (participantId: string) =>
     (await deps.timeZonesOf([participantId])).get(participantId) ?? DEFAULT_TIME_ZONE;
 
-  const requireGlucoseRead = (actor: Actor, participantId: string) =>
-    access.require(actor, {
-      action: 'glucose.read',
-      purpose:
-        actor.accountId === participantId
-          ? 'self_service'
-          : actor.roles.includes('coach')
-            ? 'coaching'
-            : actor.roles.includes('researcher')
-              ? 'research'
-              : 'support',
-      subject: participantId,
-    });
+  /** Why someone reads another's glucose when the route does not say: by the role that could allow it. */
+  const purposeOf = (actor: Actor, participantId: string): Purpose =>
+    actor.accountId === participantId
+      ? 'self_service'
+      : actor.roles.includes('coach')
+        ? 'coaching'
+        : actor.roles.includes('researcher')
+          ? 'research'
+          : 'support';
 
-  async function report(actor: Actor, participantId: string, days: ReportDays): Promise<ReportAnswer> {
+  const requireGlucoseRead = (
+    actor: Actor,
+    participantId: string,
+    purpose = purposeOf(actor, participantId),
+  ) => access.require(actor, { action: 'glucose.read', purpose, subject: participantId });
+
+  /**
+   * The report; `purpose` is given by routes that know why it is read (a study team's route: research), which
+   * the audit log keeps.
+   */
+  async function report(
+    actor: Actor,
+    participantId: string,
+    days: ReportDays,
+    purpose?: Purpose,
+  ): Promise<ReportAnswer> {
     try {
-      await requireGlucoseRead(actor, participantId);
+      await requireGlucoseRead(actor, participantId, purpose);
     } catch (error) {
       // The participant's own page explains what is missing; anyone else is simply refused.
       if (

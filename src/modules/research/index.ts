@@ -60,7 +60,12 @@ export function createResearchModule(deps: {
   secret: string;
   isMember: (participantId: string) => Promise<boolean>;
   isResearcher: (accountId: string) => Promise<boolean>;
-  glucoseReport: (actor: Actor, participantId: string, days: ReportDays) => Promise<ReportAnswer>;
+  glucoseReport: (
+    actor: Actor,
+    participantId: string,
+    days: ReportDays,
+    purpose: 'research',
+  ) => Promise<ReportAnswer>;
   requireActor: (request: FastifyRequest) => Actor;
   clock?: () => Date;
 }) {

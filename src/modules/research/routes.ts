@@ -13,7 +13,12 @@ import type { ResearchService } from './service.ts';
 export function researchRoutes(deps: {
   research: ResearchService;
   /** The insights module's report, which checks the policy (relation `study`, consent `research`). */
-  glucoseReport: (actor: Actor, participantId: string, days: ReportDays) => Promise<ReportAnswer>;
+  glucoseReport: (
+    actor: Actor,
+    participantId: string,
+    days: ReportDays,
+    purpose: 'research',
+  ) => Promise<ReportAnswer>;
   requireActor: (request: FastifyRequest) => Actor;
 }) {
   const { research, glucoseReport, requireActor } = deps;
@@ -130,7 +135,7 @@ export function researchRoutes(deps: {
           request.params.studyId,
           request.params.pseudonym,
         );
-        return glucoseReport(actor, participantId, request.query.days);
+        return glucoseReport(actor, participantId, request.query.days, 'research');
       },
     );
 
