@@ -258,6 +258,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       secret,
       isMember: membership.isMember,
       isResearcher: async (accountId) => (await identity.rolesOf(accountId)).includes('researcher'),
+      smallCellMinimum: config.smallCellMinimum,
       glucoseReport: insights.service.report,
       requireActor,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -21,6 +21,8 @@ export const consentMigrations = { module: 'consent', dir: new URL('./migrations
  * The consent checker the access policy needs before the consent module exists (the policy is built
  * first, the module takes the policy): it reads the consent tables through the module's store.
  */
+export { consentingParticipants } from './store.ts';
+
 export function createConsentChecker(db: Db) {
   const store = createConsentStore(db);
   return (purposeKey: string, participantIds: string[]) => store.consenting(purposeKey, participantIds);

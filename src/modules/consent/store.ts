@@ -245,4 +245,14 @@ export function createConsentStore(base: Db) {
   };
 }
 
+/**
+ * The participants whose consent to a purpose counts now (granted, on a document version that has not lapsed),
+ * as a subquery of `participant_id`s for aggregate queries over many people (research counts).
+ */
+export const consentingParticipants = (purposeKey: string) => sql<{ participant_id: string }>`
+  SELECT s.participant_id FROM consent_state s
+  WHERE s.purpose_key = ${purposeKey}
+    AND s.decision = 'granted'
+    AND s.document_version >= (SELECT lapse_below FROM consent_purposes WHERE key = ${purposeKey})`;
+
 export type ConsentStore = ReturnType<typeof createConsentStore>;

@@ -33,6 +33,19 @@ const toSummary = (row: Selectable<Tables['glucose_summaries']>): SummaryRecord 
 // jsonb parameters go as JSON text, as the other stores send them, whichever driver is underneath.
 const json = (value: ReportMetrics) => JSON.stringify(value) as unknown as ReportMetrics;
 
+/**
+ * The participants whose latest 14-day glucose summary has at least `minimumDays` days of wear and, when given,
+ * a mean glucose (mmol/L) within [min, max], as a subquery of `participant_id`s for aggregate queries (research
+ * eligibility).
+ */
+export const cgmParticipants = (minimumDays: number, meanMmol: { min?: number; max?: number } = {}) => sql<{
+  participant_id: string;
+}>`
+  SELECT participant_id FROM glucose_summaries
+  WHERE days = 14 AND (metrics->>'days')::float8 >= ${minimumDays}
+    AND (metrics->>'meanMmol')::float8 >= ${meanMmol.min ?? 0}
+    AND (metrics->>'meanMmol')::float8 <= ${meanMmol.max ?? 1000}`;
+
 export function createInsightsStore(base: Db) {
   const db = base.withTables<Tables>();
 

@@ -13,6 +13,7 @@ import { createParticipantsStore } from './store.ts';
 export { participantRules } from './policy.ts';
 export { createParticipantSeeder, type ParticipantSeeder, type SeedParticipant } from './seed.ts';
 export { ERASE_QUEUE } from './service.ts';
+export { memberFacts } from './store.ts';
 
 export const participantsMigrations = {
   module: 'participants',

@@ -20,6 +20,7 @@ export {
   type SeedFindrisc,
 } from './seed.ts';
 export type { QuestionnaireService } from './service.ts';
+export { scoredParticipants } from './store.ts';
 
 export const questionnaireMigrations = {
   module: 'questionnaires',

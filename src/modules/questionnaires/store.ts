@@ -107,6 +107,16 @@ const toScore = (row: Selectable<Tables['questionnaire_scores']>): ScoreRecord =
 // jsonb parameters: the pg driver would send a top-level array as a PostgreSQL array, not JSON.
 const json = (value: unknown) => JSON.stringify(value);
 
+/**
+ * The participants with a score of a model (findrisc, ada, who5) of at least `minimum` computed since `since`, as
+ * a subquery of `participant_id`s for aggregate queries (research eligibility).
+ */
+export const scoredParticipants = (model: string, minimum: number, since: Date) => sql<{
+  participant_id: string;
+}>`
+  SELECT DISTINCT participant_id FROM questionnaire_scores
+  WHERE model = ${model} AND score >= ${minimum} AND computed_at >= ${since}`;
+
 export function createQuestionnaireStore(base: Db) {
   const db = base.withTables<Tables>();
 

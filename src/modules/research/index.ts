@@ -60,6 +60,7 @@ export function createResearchModule(deps: {
   secret: string;
   isMember: (participantId: string) => Promise<boolean>;
   isResearcher: (accountId: string) => Promise<boolean>;
+  smallCellMinimum: number;
   glucoseReport: (
     actor: Actor,
     participantId: string,
@@ -76,6 +77,7 @@ export function createResearchModule(deps: {
     clock: deps.clock ?? (() => new Date()),
     isMember: deps.isMember,
     isResearcher: deps.isResearcher,
+    smallCellMinimum: deps.smallCellMinimum,
   });
   return {
     service: research,

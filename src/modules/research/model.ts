@@ -1,3 +1,5 @@
+import type { Criteria, Step } from './criteria.ts';
+
 /** Studies on the panel: their lifecycle and who takes part, as FHIR ResearchStudy and ResearchSubject see them. */
 
 export const STUDY_STATUSES = ['draft', 'approved', 'recruiting', 'closed', 'completed'] as const;
@@ -38,6 +40,21 @@ export interface Study {
   ethics: EthicsDecision | null;
   consent: { version: number; nl: string; en: string; sha256: string };
   team: { accountId: string; role: TeamRole }[];
+  criteria: Criteria;
   createdAt: Date;
   approvedAt: Date | null;
+}
+
+/** A count shown to researchers: the number, or null when it is below the small-cell minimum. */
+export interface ShownCount {
+  count: number | null;
+}
+
+/** How many members pass each step of a study's criteria, and where those who pass them all live and their age. */
+export interface Feasibility {
+  /** The minimum below which a count is withheld. */
+  smallCellMinimum: number;
+  funnel: (ShownCount & { step: Step['key']; criterion?: Step['criterion'] })[];
+  byMunicipality: (ShownCount & { code: string })[];
+  byAgeBand: (ShownCount & { band: string })[];
 }

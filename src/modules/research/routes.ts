@@ -102,6 +102,21 @@ export function researchRoutes(deps: {
       },
       async (request) => research.advance(requireActor(request), request.params.studyId, request.body.to),
     );
+    app.post(
+      '/api/v1/research/studies/:studyId/feasibility',
+      {
+        schema: {
+          tags,
+          summary:
+            'How many members pass each criterion, and where those passing all live (its team; small counts withheld)',
+          params: s.studyParams,
+          body: s.feasibilityInput,
+          response: { 200: s.feasibility },
+        },
+      },
+      async (request) =>
+        research.feasibility(requireActor(request), request.params.studyId, request.body.criteria),
+    );
     app.get(
       '/api/v1/research/studies/:studyId/subjects',
       {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { criteria, criterion } from './criteria.ts';
 import { STUDY_STATUSES, SUBJECT_STATUSES } from './model.ts';
 import { PSEUDONYM } from './pseudonyms.ts';
 
@@ -25,7 +26,37 @@ export const ethicsDecision = z.object({
   documentSha256: sha256.describe('SHA-256 of the decision document, as filed.'),
 });
 
-export const studyChanges = studyInput.partial().extend({ ethics: ethicsDecision.optional() });
+export const studyChanges = studyInput.partial().extend({
+  ethics: ethicsDecision.optional(),
+  criteria: criteria.optional().describe('The eligibility criteria (all must hold), as data.'),
+});
+
+export const feasibilityInput = z.object({
+  criteria: criteria.optional().describe('Criteria to count with; the study’s own when absent.'),
+});
+const shownCount = z.number().int().nullable().describe('null: fewer than the small-cell minimum.');
+export const feasibility = z.object({
+  smallCellMinimum: z.number().int(),
+  funnel: z.array(
+    z.object({
+      step: z.enum([
+        'members',
+        'research_consent',
+        'contact_consent',
+        'age',
+        'sex',
+        'municipality',
+        'education',
+        'findrisc',
+        'cgm',
+      ]),
+      criterion: criterion.optional(),
+      count: shownCount,
+    }),
+  ),
+  byMunicipality: z.array(z.object({ code: z.string(), count: shownCount })),
+  byAgeBand: z.array(z.object({ band: z.string(), count: shownCount })),
+});
 
 export const advance = z.object({ to: z.enum(STUDY_STATUSES).describe('The next status of the lifecycle.') });
 export const teamMember = z.object({ accountId: z.uuid().describe('A researcher’s account.') });
@@ -38,6 +69,7 @@ export const study = z.object({
   ethics: ethicsDecision.nullable(),
   consent: z.object({ version: z.number().int(), nl: z.string(), en: z.string(), sha256: z.string() }),
   team: z.array(z.object({ accountId: z.uuid(), role: z.enum(['principal_investigator', 'researcher']) })),
+  criteria,
   createdAt: z.date(),
   approvedAt: z.date().nullable(),
 });

@@ -2,9 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
 import { conflict, DomainError, invalidFields, notFound } from '../../platform/errors/index.ts';
 import type { SecretBox } from '../../platform/secrets/index.ts';
+import { type Criteria, compileCriteria } from './criteria.ts';
 import {
   ENROLLING,
   type EthicsDecision,
+  type Feasibility,
   NEXT_STATUS,
   type Study,
   type StudyStatus,
@@ -24,6 +26,8 @@ export interface ResearchDeps {
   isMember: (participantId: string) => Promise<boolean>;
   /** Whether the account holds the researcher role. */
   isResearcher: (accountId: string) => Promise<boolean>;
+  /** Counts below this are withheld from researchers. */
+  smallCellMinimum: number;
 }
 
 export interface StudyInput {
@@ -79,6 +83,7 @@ function toStudy(row: StudyRow, team: TeamRow[]): Study {
       sha256: row.consent_sha256,
     },
     team: team.map((member) => ({ accountId: member.account_id, role: member.role })),
+    criteria: row.criteria,
     createdAt: row.created_at,
     approvedAt: row.approved_at,
   };
@@ -192,7 +197,7 @@ export function createResearchService(deps: ResearchDeps) {
     async update(
       actor: Actor,
       studyId: string,
-      changes: Partial<StudyInput> & { ethics?: EthicsDecision },
+      changes: Partial<StudyInput> & { ethics?: EthicsDecision; criteria?: Criteria },
     ): Promise<Study> {
       const { row } = await teamStudy(actor, studyId);
       if (row.status !== 'draft') throw conflict('Only a draft study can be changed.');
@@ -205,6 +210,7 @@ export function createResearchService(deps: ResearchDeps) {
           ...(consent
             ? { consent_nl: consent.nl, consent_en: consent.en, consent_sha256: consentHash(consent) }
             : {}),
+          ...(changes.criteria ? { criteria: changes.criteria } : {}),
           ...(changes.ethics
             ? {
                 ethics_committee: changes.ethics.committee,
@@ -219,6 +225,34 @@ export function createResearchService(deps: ResearchDeps) {
       if (!ok) throw conflict('Only a draft study can be changed.');
       const study = await visibleStudy(actor, studyId);
       return toStudy(study.row, study.team);
+    },
+
+    /**
+     * Live feasibility for the team while it edits the criteria (the study's own when none are given): how many
+     * members pass each step, and where and how old those passing all are. Aggregates only; every count below
+     * the small-cell minimum is withheld.
+     */
+    async feasibility(actor: Actor, studyId: string, criteria?: Criteria): Promise<Feasibility> {
+      const { row } = await teamStudy(actor, studyId);
+      const now = clock();
+      const steps = compileCriteria(criteria ?? row.criteria, now);
+      const counts = await store.feasibility(steps, now);
+      const minimum = deps.smallCellMinimum;
+      const shown = (count: number) => (count < minimum ? null : count);
+      return {
+        smallCellMinimum: minimum,
+        funnel: steps.map((step, i) => ({
+          step: step.key,
+          ...(step.criterion ? { criterion: step.criterion } : {}),
+          count: shown(counts.funnel[i] ?? 0),
+        })),
+        byMunicipality: counts.byMunicipality
+          .map((cell) => ({ code: cell.code, count: shown(cell.count) }))
+          .sort((a, b) => a.code.localeCompare(b.code)),
+        byAgeBand: counts.byAgeBand
+          .map((cell) => ({ band: cell.band, count: shown(cell.count) }))
+          .sort((a, b) => a.band.localeCompare(b.band)),
+      };
     },
 
     /** The principal investigator adds a researcher to the team. */

@@ -1,5 +1,7 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
+import { memberFacts } from '../participants/index.ts';
+import type { Criteria, Step } from './criteria.ts';
 import { type StudyStatus, type SubjectStatus, TAKING_PART, type TeamRole } from './model.ts';
 
 type Tables = {
@@ -20,6 +22,7 @@ type Tables = {
     consent_sha256: string;
     pseudonym_key_sealed: string;
     pseudonym_key_version: number;
+    criteria: Criteria;
     created_by: string;
     created_at: Date;
     updated_at: Date;
@@ -40,9 +43,14 @@ type Tables = {
 };
 
 export type StudyRow = Selectable<Tables['studies']>;
+/** jsonb goes in as its JSON text on both engines, and comes back parsed. */
+const json = (value: Criteria) => JSON.stringify(value) as unknown as Criteria;
 export type TeamRow = Selectable<Tables['study_team']>;
 export type SubjectRow = Selectable<Tables['study_participants']>;
-type NewStudy = Omit<StudyRow, 'status' | 'approved_by' | 'approved_at' | 'pseudonym_key_version'>;
+type NewStudy = Omit<
+  StudyRow,
+  'status' | 'approved_by' | 'approved_at' | 'pseudonym_key_version' | 'criteria'
+>;
 type StudyChanges = Partial<
   Pick<
     StudyRow,
@@ -58,7 +66,7 @@ type StudyChanges = Partial<
     | 'ethics_decided_on'
     | 'ethics_document_sha256'
   >
->;
+> & { criteria?: Criteria };
 
 export function createResearchStore(base: Db) {
   const db = base.withTables<Tables>();
@@ -73,6 +81,7 @@ export function createResearchStore(base: Db) {
             pseudonym_key_version: 1,
             approved_by: null,
             approved_at: null,
+            criteria: json({ all: [] }),
           })
           .execute();
         await trx
@@ -108,9 +117,10 @@ export function createResearchStore(base: Db) {
         .execute(),
     /** Changes a draft; false when the study is no longer a draft. */
     async updateDraft(id: string, changes: StudyChanges, at: Date): Promise<boolean> {
+      const { criteria, ...texts } = changes;
       const result = await db
         .updateTable('studies')
-        .set({ ...changes, updated_at: at })
+        .set({ ...texts, ...(criteria ? { criteria: json(criteria) } : {}), updated_at: at })
         .where('id', '=', id)
         .where('status', '=', 'draft')
         .executeTakeFirst();
@@ -209,6 +219,42 @@ export function createResearchStore(base: Db) {
         .where('participant_id', '=', participantId)
         .orderBy('updated_at')
         .execute(),
+    /**
+     * The funnel of the steps over every member now (how many pass the first step, the first two, …, all) and
+     * the members who pass them all per municipality and per age band, in one pass over the panel.
+     */
+    async feasibility(steps: Step[], now: Date) {
+      const nowMonths = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+      const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
+      const band = sql`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
+        WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
+      const flags = steps.map((step, i) => sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`);
+      const passed = steps.map(
+        (_, i) =>
+          sql`count(*) FILTER (WHERE ${sql.join(
+            steps.slice(0, i + 1).map((__, j) => sql.ref(`f.f${j}`)),
+            sql` AND `,
+          )})::int AS ${sql.ref(`n${i}`)}`,
+      );
+      // OFFSET 0 keeps the flags' subquery from being folded into the counts, so each condition (a hashed
+      // subplan for the IN (…) ones) is evaluated once per member rather than once per count that uses it.
+      const { rows } = await sql<Record<string, unknown>>`
+        SELECT GROUPING(f.municipality_code)::int AS by_municipality, GROUPING(f.band)::int AS by_band,
+               f.municipality_code, f.band, ${sql.join(passed)}
+        FROM (SELECT m.municipality_code, ${band} AS band, ${sql.join(flags)} FROM (${memberFacts()}) m OFFSET 0) f
+        GROUP BY GROUPING SETS ((), (f.municipality_code), (f.band))`.execute(db);
+      const last = `n${steps.length - 1}`;
+      const total = rows.find((row) => row.by_municipality === 1 && row.by_band === 1);
+      return {
+        funnel: steps.map((_, i) => Number(total?.[`n${i}`] ?? 0)),
+        byMunicipality: rows
+          .filter((row) => row.by_municipality === 0)
+          .map((row) => ({ code: String(row.municipality_code), count: Number(row[last]) })),
+        byAgeBand: rows
+          .filter((row) => row.by_band === 0)
+          .map((row) => ({ band: String(row.band), count: Number(row[last]) })),
+      };
+    },
     async erase(participantId: string) {
       const result = await db
         .deleteFrom('study_participants')

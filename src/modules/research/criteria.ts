@@ -1,0 +1,110 @@
+import { type RawBuilder, sql } from 'kysely';
+import { z } from 'zod';
+import { consentingParticipants } from '../consent/index.ts';
+import { cgmParticipants } from '../insights/index.ts';
+import { scoredParticipants } from '../questionnaires/index.ts';
+
+/**
+ * Eligibility criteria as data: each is one condition on the panel's members, and a study's criteria all hold
+ * together. The consents to research and to being contacted are always required and come first. Every value
+ * reaches SQL as a parameter; nothing here is ever pasted into a statement.
+ */
+export const criterion = z.discriminatedUnion('field', [
+  z.object({
+    field: z.literal('age'),
+    min: z.number().int().min(16).max(120).optional(),
+    max: z.number().int().min(16).max(120).optional(),
+  }),
+  z.object({ field: z.literal('sex'), in: z.array(z.enum(['female', 'male', 'intersex'])).min(1) }),
+  z.object({
+    field: z.literal('municipality'),
+    in: z
+      .array(z.string().regex(/^GM[0-9]{4}$/, 'a CBS municipality code such as GM0153'))
+      .min(1)
+      .max(100),
+  }),
+  z.object({
+    field: z.literal('education'),
+    in: z
+      .array(
+        z.enum([
+          'primary',
+          'lower_secondary',
+          'upper_secondary',
+          'intermediate_vocational',
+          'higher_professional',
+          'university',
+        ]),
+      )
+      .min(1),
+  }),
+  z.object({
+    field: z.literal('findrisc'),
+    min: z.number().int().min(0).max(26),
+    withinMonths: z.number().int().min(1).max(120),
+  }),
+  z.object({
+    field: z.literal('cgm'),
+    minDays: z.number().min(1).max(14),
+    meanMmolMin: z.number().min(1).max(30).optional(),
+    meanMmolMax: z.number().min(1).max(30).optional(),
+  }),
+]);
+export type Criterion = z.infer<typeof criterion>;
+
+export const criteria = z.object({ all: z.array(criterion).max(20) });
+export type Criteria = z.infer<typeof criteria>;
+
+/** One step of the funnel: a key the web translates, its parameters, and its condition on `m` (member facts). */
+export interface Step {
+  key: 'members' | 'research_consent' | 'contact_consent' | Criterion['field'];
+  criterion?: Criterion;
+  condition: RawBuilder<unknown>;
+}
+
+const MONTHS_PER_YEAR = 12;
+
+/** Age in whole years from birth year and month, as of `now`: compared as months since year 0. */
+function ageCondition(c: Extract<Criterion, { field: 'age' }>, now: Date): RawBuilder<unknown> {
+  const nowMonths = now.getUTCFullYear() * MONTHS_PER_YEAR + now.getUTCMonth() + 1;
+  const born = sql`(m.birth_year * 12 + m.birth_month)`;
+  // At least `min` years old: born at least min × 12 months ago; at most `max`: less than (max + 1) × 12.
+  const parts = [
+    ...(c.min !== undefined ? [sql`${born} <= ${nowMonths - c.min * MONTHS_PER_YEAR}`] : []),
+    ...(c.max !== undefined ? [sql`${born} > ${nowMonths - (c.max + 1) * MONTHS_PER_YEAR}`] : []),
+  ];
+  return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
+}
+
+function conditionOf(c: Criterion, now: Date): RawBuilder<unknown> {
+  switch (c.field) {
+    case 'age':
+      return ageCondition(c, now);
+    case 'sex':
+      return sql`m.sex_at_birth = ANY(${c.in}::text[])`;
+    case 'municipality':
+      return sql`m.municipality_code = ANY(${c.in}::text[])`;
+    case 'education':
+      return sql`m.education_level = ANY(${c.in}::text[])`;
+    case 'findrisc': {
+      const since = new Date(now);
+      since.setUTCMonth(since.getUTCMonth() - c.withinMonths);
+      return sql`m.participant_id IN (${scoredParticipants('findrisc', c.min, since)})`;
+    }
+    case 'cgm':
+      return sql`m.participant_id IN (${cgmParticipants(c.minDays, { min: c.meanMmolMin, max: c.meanMmolMax })})`;
+  }
+}
+
+/** The funnel's steps: every member, the two required consents, then each criterion in the given order. */
+export function compileCriteria(value: Criteria, now: Date): Step[] {
+  return [
+    { key: 'members', condition: sql`TRUE` },
+    { key: 'research_consent', condition: sql`m.participant_id IN (${consentingParticipants('research')})` },
+    {
+      key: 'contact_consent',
+      condition: sql`m.participant_id IN (${consentingParticipants('study_contact')})`,
+    },
+    ...value.all.map((c) => ({ key: c.field, criterion: c, condition: conditionOf(c, now) })),
+  ];
+}
