@@ -3,8 +3,7 @@ import type { AccessPolicy, Actor, RelationResolver } from '../../platform/acces
 import type { Db } from '../../platform/db/index.ts';
 import { exportRows, type TableExport } from '../../platform/export/index.ts';
 import { createSecretBox } from '../../platform/secrets/index.ts';
-import type { ReportAnswer, ReportDays } from '../insights/index.ts';
-import { researchRoutes } from './routes.ts';
+import { type GlucoseReportReader, researchRoutes } from './routes.ts';
 import { createResearchService } from './service.ts';
 import { createResearchStore } from './store.ts';
 
@@ -61,12 +60,7 @@ export function createResearchModule(deps: {
   isMember: (participantId: string) => Promise<boolean>;
   isResearcher: (accountId: string) => Promise<boolean>;
   smallCellMinimum: number;
-  glucoseReport: (
-    actor: Actor,
-    participantId: string,
-    days: ReportDays,
-    purpose: 'research',
-  ) => Promise<ReportAnswer>;
+  glucoseReport: GlucoseReportReader;
   requireActor: (request: FastifyRequest) => Actor;
   clock?: () => Date;
 }) {

@@ -10,15 +10,17 @@ import {
 import * as s from './schemas.ts';
 import type { ResearchService } from './service.ts';
 
+/** The insights module's report, which checks the policy (relation `study`, consent `research`). */
+export type GlucoseReportReader = (
+  actor: Actor,
+  participantId: string,
+  days: ReportDays,
+  purpose: 'research',
+) => Promise<ReportAnswer>;
+
 export function researchRoutes(deps: {
   research: ResearchService;
-  /** The insights module's report, which checks the policy (relation `study`, consent `research`). */
-  glucoseReport: (
-    actor: Actor,
-    participantId: string,
-    days: ReportDays,
-    purpose: 'research',
-  ) => Promise<ReportAnswer>;
+  glucoseReport: GlucoseReportReader;
   requireActor: (request: FastifyRequest) => Actor;
 }) {
   const { research, glucoseReport, requireActor } = deps;
