@@ -246,7 +246,7 @@ export function createConsentStore(base: Db) {
 }
 
 /**
- * The participants whose consent to a purpose counts now (granted, on a document version that has not lapsed),
+ * The participants whose consent to a purpose counts now (granted, on a document version that has not lapsed), each once,
  * as a subquery of `participant_id`s for aggregate queries over many people (research counts).
  */
 export const consentingParticipants = (purposeKey: string) => sql<{ participant_id: string }>`

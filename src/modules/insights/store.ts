@@ -35,7 +35,7 @@ const json = (value: ReportMetrics) => JSON.stringify(value) as unknown as Repor
 
 /**
  * The participants whose latest 14-day glucose summary has at least `minimumDays` days of wear and, when given,
- * a mean glucose (mmol/L) within [min, max], as a subquery of `participant_id`s for aggregate queries (research
+ * a mean glucose (mmol/L) within [min, max], as a subquery of distinct `participant_id`s for aggregate queries (research
  * eligibility).
  */
 export const cgmParticipants = (minimumDays: number, meanMmol: { min?: number; max?: number } = {}) => sql<{

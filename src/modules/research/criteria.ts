@@ -55,12 +55,18 @@ export type Criterion = z.infer<typeof criterion>;
 export const criteria = z.object({ all: z.array(criterion).max(20) });
 export type Criteria = z.infer<typeof criteria>;
 
-/** One step of the funnel: a key the web translates, its parameters, and its condition on `m` (member facts). */
-export interface Step {
+/**
+ * One step of the funnel: a key the web translates, its parameters, and either a condition on `m` (member facts)
+ * or `members`, a subquery of the distinct participant ids that pass (another module's table), which the count
+ * joins: a hash join spills to disk when the set is large, where `IN (…)` outgrowing `work_mem` falls back to
+ * searching the whole set for every member.
+ */
+export type Step = {
   key: 'members' | 'research_consent' | 'contact_consent' | Criterion['field'];
   criterion?: Criterion;
-  condition: RawBuilder<unknown>;
-}
+} & ({ condition: RawBuilder<unknown> } | { members: RawBuilder<{ participant_id: string }> });
+
+type Test = { condition: RawBuilder<unknown> } | { members: RawBuilder<{ participant_id: string }> };
 
 const MONTHS_PER_YEAR = 12;
 
@@ -76,23 +82,23 @@ function ageCondition(c: Extract<Criterion, { field: 'age' }>, now: Date): RawBu
   return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
 }
 
-function conditionOf(c: Criterion, now: Date): RawBuilder<unknown> {
+function testOf(c: Criterion, now: Date): Test {
   switch (c.field) {
     case 'age':
-      return ageCondition(c, now);
+      return { condition: ageCondition(c, now) };
     case 'sex':
-      return sql`m.sex_at_birth = ANY(${c.in}::text[])`;
+      return { condition: sql`m.sex_at_birth = ANY(${c.in}::text[])` };
     case 'municipality':
-      return sql`m.municipality_code = ANY(${c.in}::text[])`;
+      return { condition: sql`m.municipality_code = ANY(${c.in}::text[])` };
     case 'education':
-      return sql`m.education_level = ANY(${c.in}::text[])`;
+      return { condition: sql`m.education_level = ANY(${c.in}::text[])` };
     case 'findrisc': {
       const since = new Date(now);
       since.setUTCMonth(since.getUTCMonth() - c.withinMonths);
-      return sql`m.participant_id IN (${scoredParticipants('findrisc', c.min, since)})`;
+      return { members: scoredParticipants('findrisc', c.min, since) };
     }
     case 'cgm':
-      return sql`m.participant_id IN (${cgmParticipants(c.minDays, { min: c.meanMmolMin, max: c.meanMmolMax })})`;
+      return { members: cgmParticipants(c.minDays, { min: c.meanMmolMin, max: c.meanMmolMax }) };
   }
 }
 
@@ -100,11 +106,8 @@ function conditionOf(c: Criterion, now: Date): RawBuilder<unknown> {
 export function compileCriteria(value: Criteria, now: Date): Step[] {
   return [
     { key: 'members', condition: sql`TRUE` },
-    { key: 'research_consent', condition: sql`m.participant_id IN (${consentingParticipants('research')})` },
-    {
-      key: 'contact_consent',
-      condition: sql`m.participant_id IN (${consentingParticipants('study_contact')})`,
-    },
-    ...value.all.map((c) => ({ key: c.field, criterion: c, condition: conditionOf(c, now) })),
+    { key: 'research_consent', members: consentingParticipants('research') },
+    { key: 'contact_consent', members: consentingParticipants('study_contact') },
+    ...value.all.map((c): Step => ({ key: c.field, criterion: c, ...testOf(c, now) })),
   ];
 }

@@ -228,7 +228,18 @@ export function createResearchStore(base: Db) {
       const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
       const band = sql`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
         WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
-      const flags = steps.map((step, i) => sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`);
+      const flags = steps.map((step, i) =>
+        'condition' in step
+          ? sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`
+          : sql`(${sql.ref(`j${i}.participant_id`)} IS NOT NULL) AS ${sql.ref(`f${i}`)}`,
+      );
+      const joins = steps.flatMap((step, i) =>
+        'members' in step
+          ? [
+              sql`LEFT JOIN (${step.members}) AS ${sql.ref(`j${i}`)} ON ${sql.ref(`j${i}.participant_id`)} = m.participant_id`,
+            ]
+          : [],
+      );
       const passed = steps.map(
         (_, i) =>
           sql`count(*) FILTER (WHERE ${sql.join(
@@ -236,12 +247,15 @@ export function createResearchStore(base: Db) {
             sql` AND `,
           )})::int AS ${sql.ref(`n${i}`)}`,
       );
-      // OFFSET 0 keeps the flags' subquery from being folded into the counts, so each condition (a hashed
-      // subplan for the IN (…) ones) is evaluated once per member rather than once per count that uses it.
+      // Each member's flags once (the other modules' sets joined; each yields a participant at most once), then
+      // the funnel and both breakdowns in one aggregation.
       const { rows } = await sql<Record<string, unknown>>`
         SELECT GROUPING(f.municipality_code)::int AS by_municipality, GROUPING(f.band)::int AS by_band,
                f.municipality_code, f.band, ${sql.join(passed)}
-        FROM (SELECT m.municipality_code, ${band} AS band, ${sql.join(flags)} FROM (${memberFacts()}) m OFFSET 0) f
+        FROM (
+          SELECT m.municipality_code, ${band} AS band, ${sql.join(flags)}
+          FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+        ) f
         GROUP BY GROUPING SETS ((), (f.municipality_code), (f.band))`.execute(db);
       const last = `n${steps.length - 1}`;
       const total = rows.find((row) => row.by_municipality === 1 && row.by_band === 1);
