@@ -1,17 +1,10 @@
 /** The synthetic population's types: the region it lives in, one citizen, and the options of a run. */
 
+import { EDUCATION_LEVELS, type EducationLevel } from '../../modules/participants/index.ts';
 import type { FindriscInput } from '../../science/index.ts';
 
-/** Education levels as CBS groups them (DOMAIN.md §7), the same list as the participants module's. */
-export const EDUCATION_LEVELS = [
-  'primary',
-  'lower_secondary',
-  'upper_secondary',
-  'intermediate_vocational',
-  'higher_professional',
-  'university',
-] as const;
-export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
+/** Education levels as CBS groups them (DOMAIN.md §7): the participants module's list. */
+export { EDUCATION_LEVELS, type EducationLevel };
 
 /** The consent purposes a member decides on when joining (the consent module's purpose keys). */
 export const CONSENT_PURPOSES = [

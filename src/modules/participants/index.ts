@@ -10,6 +10,7 @@ import { participantRoutes } from './routes.ts';
 import { createParticipantsService } from './service.ts';
 import { createParticipantsStore } from './store.ts';
 
+export { EDUCATION_LEVELS, type EducationLevel, SEXES_AT_BIRTH, type SexAtBirth } from './model.ts';
 export { participantRules } from './policy.ts';
 export { createParticipantSeeder, type ParticipantSeeder, type SeedParticipant } from './seed.ts';
 export { ERASE_QUEUE } from './service.ts';

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { consentingParticipants } from '../consent/index.ts';
 import { cgmParticipants } from '../insights/index.ts';
+import { EDUCATION_LEVELS, SEXES_AT_BIRTH } from '../participants/index.ts';
 import { scoredParticipants } from '../questionnaires/index.ts';
 
 /**
@@ -15,7 +16,7 @@ export const criterion = z.discriminatedUnion('field', [
     min: z.number().int().min(16).max(120).optional(),
     max: z.number().int().min(16).max(120).optional(),
   }),
-  z.object({ field: z.literal('sex'), in: z.array(z.enum(['female', 'male', 'intersex'])).min(1) }),
+  z.object({ field: z.literal('sex'), in: z.array(z.enum(SEXES_AT_BIRTH)).min(1) }),
   z.object({
     field: z.literal('municipality'),
     in: z
@@ -23,21 +24,7 @@ export const criterion = z.discriminatedUnion('field', [
       .min(1)
       .max(100),
   }),
-  z.object({
-    field: z.literal('education'),
-    in: z
-      .array(
-        z.enum([
-          'primary',
-          'lower_secondary',
-          'upper_secondary',
-          'intermediate_vocational',
-          'higher_professional',
-          'university',
-        ]),
-      )
-      .min(1),
-  }),
+  z.object({ field: z.literal('education'), in: z.array(z.enum(EDUCATION_LEVELS)).min(1) }),
   z.object({
     field: z.literal('findrisc'),
     min: z.number().int().min(0).max(26),

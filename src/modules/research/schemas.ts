@@ -7,6 +7,14 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const bilingual = (max: number) => z.object({ nl: text(max), en: text(max) });
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex');
 
+/** A study's consent document as signed: its version, both languages, and their SHA-256. */
+const consentDocument = z.object({
+  version: z.number().int(),
+  nl: z.string(),
+  en: z.string(),
+  sha256: z.string(),
+});
+
 export const studyParams = z.object({ studyId: z.uuid() });
 export const subjectParams = z.object({
   studyId: z.uuid(),
@@ -67,7 +75,7 @@ export const study = z.object({
   summary: bilingual(4000),
   status: z.enum(STUDY_STATUSES),
   ethics: ethicsDecision.nullable(),
-  consent: z.object({ version: z.number().int(), nl: z.string(), en: z.string(), sha256: z.string() }),
+  consent: consentDocument,
   team: z.array(z.object({ accountId: z.uuid(), role: z.enum(['principal_investigator', 'researcher']) })),
   criteria,
   createdAt: z.date(),
@@ -80,7 +88,7 @@ export const studyForParticipant = z.object({
   title: bilingual(200),
   summary: bilingual(4000),
   status: z.enum(STUDY_STATUSES),
-  consent: z.object({ version: z.number().int(), nl: z.string(), en: z.string(), sha256: z.string() }),
+  consent: consentDocument,
   myStatus: z
     .enum(SUBJECT_STATUSES)
     .nullable()
