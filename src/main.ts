@@ -2,21 +2,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type App, buildApp } from './app.ts';
+import type { App } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import {
-  DEFAULT_DEMO,
-  DEMO_DOMAIN,
-  DemoInterruptedError,
-  DemoRefusedError,
-  demoSignInsText,
-  demoStatus,
-  loadDemo,
-  progressWriter,
-  resetDemoDatabase,
-} from './demo/index.ts';
+import { DEFAULT_DEMO } from './demo/options.ts';
+import { buildImportApp } from './import-app.ts';
 import { migrationSources } from './migrations.ts';
-import { createIdentitySeeder, ORGANISATION_TYPES } from './modules/identity/index.ts';
+import { ORGANISATION_TYPES } from './modules/identity/model.ts';
 import {
   GLUCOSE_REPORT_FORMATS,
   type GlucoseReportFormat,
@@ -28,6 +19,11 @@ import { type ChainVerdict, createAudit } from './platform/audit/index.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
 import { DomainError } from './platform/errors/index.ts';
 import { DEFAULT_TIME_ZONE } from './science/glucose/local-time.ts';
+
+// The whole platform (src/app.ts) and the demo are loaded by the commands that use them, not by every command:
+// `topfit import` builds only what an import needs (src/import-app.ts), in less memory.
+const platform = () => import('./app.ts');
+const demoLoader = () => import('./demo/index.ts');
 
 const program = new Command('topfit')
   .description('TOPFIT Citizen Lab and Health Innovation Hub platform')
@@ -52,6 +48,8 @@ program
   .option('--no-demo', 'start empty: do not load the demo region into an empty embedded database')
   .action(async (options: { demo: boolean }) => {
     const settings = config();
+    const { buildApp } = await platform();
+    const { demoSignInsText, demoStatus, loadDemo, progressWriter } = await demoLoader();
     const app = await buildApp(settings);
     let demo = await demoStatus(app.database);
     if (settings.demo.autoLoad && options.demo && (demo ? !demo.run.finishedAt : await isEmpty(app))) {
@@ -111,6 +109,8 @@ program
 
 /** No account at all: a new installation. */
 async function isEmpty(app: App): Promise<boolean> {
+  const { createIdentitySeeder } = await import('./modules/identity/index.ts');
+  const { DEMO_DOMAIN } = await demoLoader();
   const { accounts } = await createIdentitySeeder(app.database.db).census(DEMO_DOMAIN);
   return accounts === 0;
 }
@@ -161,6 +161,15 @@ program
         console.error('The demo region is never loaded in production (NODE_ENV=production).');
         process.exit(2);
       }
+      const { buildApp } = await platform();
+      const {
+        DemoInterruptedError,
+        DemoRefusedError,
+        demoSignInsText,
+        loadDemo,
+        progressWriter,
+        resetDemoDatabase,
+      } = await demoLoader();
       const database = await openDatabase(settings.database);
       let exitCode = 0;
       try {
@@ -302,7 +311,7 @@ program
         console.error(`Cannot read ${file}.`);
         process.exit(2);
       }
-      const app = await buildApp(config(), { webRoot: null });
+      const app = await buildImportApp(config());
       let exitCode = 0;
       try {
         const showProgress = process.stderr.isTTY && !options.json;
@@ -368,6 +377,7 @@ admin
       organisation?: string;
       locale: 'nl' | 'en';
     }) => {
+      const { buildApp } = await platform();
       const app = await buildApp(config(), { webRoot: null });
       try {
         const result = await app.identity.admin.createUser({

@@ -12,6 +12,9 @@ export type Citizen = Awaited<ReturnType<typeof joinedCitizen>>;
 
 export const actorOf = (accountId: string): Actor => ({ accountId, roles: ['citizen'], mfaVerified: false });
 
+/** The calendar date (YYYY-MM-DD) of an instant in Amsterdam. */
+export const localDate = (time: number) => localDateOf(time, ZONE);
+
 /** Local midnight `daysAgo` days before today in Amsterdam. */
 export const midnight = (daysAgo: number) =>
   startOfLocalDay(addDays(localDateOf(Date.now(), ZONE), -daysAgo), ZONE);

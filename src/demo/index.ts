@@ -2,9 +2,7 @@ import type { FeaturedCitizen } from './load.ts';
 import { DEMO_PASSWORD, DEMO_STAFF } from './staff.ts';
 
 export {
-  DEFAULT_DEMO,
   DemoInterruptedError,
-  type DemoOptions,
   type DemoProgress,
   DemoRefusedError,
   type DemoResult,
@@ -12,11 +10,10 @@ export {
   type FeaturedCitizen,
   loadDemo,
 } from './load.ts';
+export { DEFAULT_DEMO, type DemoOptions } from './options.ts';
 export { progressWriter } from './progress.ts';
 export { resetDemoDatabase } from './reset.ts';
 export { DEMO_DOMAIN, DEMO_PASSWORD, DEMO_STAFF } from './staff.ts';
-
-export const demoMigrations = { module: 'demo', dir: new URL('./migrations/', import.meta.url) };
 
 /** The demo sign-ins, as `topfit start` and `topfit demo` print them. */
 export function demoSignInsText(publicUrl: string, featured: readonly FeaturedCitizen[]): string {

@@ -18,6 +18,7 @@ import {
   localDate,
   localMidnight,
 } from './citizens.ts';
+import type { DemoOptions } from './options.ts';
 import { loadRegion, type Region, type SyntheticCitizen, synthesizeCitizen } from './population/index.ts';
 import { DEMO_DOMAIN, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_STAFF } from './staff.ts';
 import { createDemoStore, type DemoRun } from './store.ts';
@@ -32,16 +33,6 @@ const TRUSTED_ROWS = { skipForeignKeyChecks: true } as const;
 
 /** The run name of the demo region in `demo_runs`. */
 export const REGION_RUN = 'region';
-
-export interface DemoOptions {
-  seed: string;
-  citizens: number;
-  /** The share of citizens who wore a CGM sensor, 0–1. */
-  cgmShare: number;
-  cgmDays: number;
-  /** Citizens stored per transaction (default: 2,000, fewer for small loads). */
-  chunkSize?: number;
-}
 
 export interface DemoProgress {
   citizens: number;
@@ -71,14 +62,6 @@ export interface FeaturedCitizen {
 export class DemoRefusedError extends Error {}
 /** The load was stopped between chunks; what is stored stays, and the next load continues from there. */
 export class DemoInterruptedError extends Error {}
-
-/** The default demo of `npm start`: small enough to load in seconds on PGlite. */
-export const DEFAULT_DEMO: DemoOptions = {
-  seed: 'topfit-demo',
-  citizens: 2_000,
-  cgmShare: 0.15,
-  cgmDays: 14,
-};
 
 const FEATURES = [
   {

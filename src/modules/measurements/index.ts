@@ -14,12 +14,7 @@ export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource }
 export type { ImportRecord } from './model.ts';
 export { measurementRules } from './policy.ts';
 export type { MeasurementService } from './service.ts';
-export type { SeedStream } from './store.ts';
-
-export const measurementMigrations = {
-  module: 'measurements',
-  dir: new URL('./migrations/', import.meta.url),
-};
+export { dailyStepsWithin, observationsWithin, type SeedStream, stepsParticipants } from './store.ts';
 
 /** The queue whose job recomputes a participant's glucose summaries after an import. */
 export const GLUCOSE_SUMMARY_QUEUE = 'glucose-summaries';
@@ -105,20 +100,21 @@ export function createMeasurementEraser(database: Database) {
   return (participantId: string) => store.erase(participantId);
 }
 
-/** Measurements: importing device files and batches, storing observations once, reading them back. */
-export function createMeasurementsModule(deps: {
+/** What the measurement service needs, for the platform and for `topfit import` alike. */
+export interface MeasurementServiceOptions {
   database: Database;
   access: AccessPolicy;
   isMember: (participantId: string) => Promise<boolean>;
   timeZoneOf: (participantId: string) => Promise<string | undefined>;
   imported: (participantId: string) => Promise<void>;
-  requireActor: (request: FastifyRequest) => Actor;
-  maxUploadBytes: number;
   /** Nightscout pulls may reach private-network addresses (off unless the operator allows it). */
   allowInternalAddresses?: boolean;
   clock?: () => Date;
-}) {
-  const measurements = createMeasurementService({
+}
+
+/** The measurement service alone, without its HTTP routes: for `topfit import` (see src/import-app.ts). */
+export function createMeasurementImports(deps: MeasurementServiceOptions) {
+  return createMeasurementService({
     store: createMeasurementStore(deps.database),
     access: deps.access,
     importers: IMPORTERS,
@@ -129,6 +125,16 @@ export function createMeasurementsModule(deps: {
     allowInternalAddresses: deps.allowInternalAddresses ?? false,
     clock: deps.clock ?? (() => new Date()),
   });
+}
+
+/** Measurements: importing device files and batches, storing observations once, reading them back. */
+export function createMeasurementsModule(
+  deps: MeasurementServiceOptions & {
+    requireActor: (request: FastifyRequest) => Actor;
+    maxUploadBytes: number;
+  },
+) {
+  const measurements = createMeasurementImports(deps);
   return {
     service: measurements,
     routes: measurementRoutes({

@@ -59,6 +59,29 @@ describe('loading observations', () => {
     expect(safe.every(Boolean)).toBe(true);
   });
 
+  it('writes times as toISOString does, and the month of the last row, whatever the order of the rows', () => {
+    // From 271,821 BC to AD 275,760: every time a Date holds, whole milliseconds or not.
+    const time = fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.integer({ min: Date.UTC(2014, 0), max: Date.UTC(2027, 0) }),
+      fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(time, time), { minLength: 1, maxLength: 30 }), (times) => {
+        const lines = new CopyLines(
+          '00000000-0000-4000-8000-000000000001',
+          '00000000-0000-4000-8000-000000000002',
+        );
+        for (const [start, end] of times) {
+          const fields = lines.staged({ ...observation(CODES.steps, 'a', start), endTime: end }).split('\t');
+          const iso = new Date(start).toISOString();
+          expect([fields[1], fields[3]]).toEqual([iso, new Date(end).toISOString()]);
+          expect(lines.month).toBe(iso.slice(0, 7));
+        }
+      }),
+    );
+  });
+
   it('gathers rows as UTF-8 lines, in chunks that take turns, a row longer than a chunk on its own', () => {
     const buffer = new CopyBuffer();
     const lines = new CopyLines(

@@ -82,6 +82,50 @@ describe('importing files: POST /api/v1/me/measurements/imports', () => {
     expect(answer.body.rejections).toEqual([{ line: 99, reason: expect.stringContaining('abc') }]);
   });
 
+  it("imports an Apple Health export once, the iPhone's steps given way to the Watch's counted as not readings", async () => {
+    const { client, accountId } = await joinedCitizen(app);
+    const device = (model: string) => `&lt;&lt;HKDevice: 0x1&gt;, name:${model}, model:${model}&gt;`;
+    const steps = (source: string, model: string, from: string, to: string, value: number) =>
+      ` <Record type="HKQuantityTypeIdentifierStepCount" sourceName="${source}" device="${device(model)}" unit="count" startDate="2026-03-01 ${from}:00 +0100" endDate="2026-03-01 ${to}:00 +0100" value="${value}"/>`;
+    const content = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<HealthData locale="nl_NL">',
+      ' <ExportDate value="2026-03-10 20:00:00 +0100"/>',
+      // The iPhone's records come first: which of them the Watch's overlap is known only at the end.
+      steps('iPhone van Jan', 'iPhone', '09:00', '09:05', 400),
+      steps('iPhone van Jan', 'iPhone', '09:30', '09:40', 900),
+      steps('iPhone van Jan', 'iPhone', '12:00', '12:05', 300),
+      steps('Garmin Connect', 'Forerunner', '12:00', '12:05', 310),
+      steps('Apple Watch van Jan', 'Watch', '09:35', '09:45', 950),
+      steps('Apple Watch van Jan', 'Watch', '08:50', '09:01', 100),
+      '</HealthData>',
+    ].join('\n');
+    const file = { name: 'export.xml', content };
+    const first = await client.upload('/api/v1/me/measurements/imports', file);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      format: 'apple-health',
+      rowsRead: 7,
+      imported: 4,
+      duplicates: 0,
+      ignored: 3,
+      rejected: 0,
+    });
+    expect(first.body.codes).toEqual([{ code: '55423-8', count: 4 }]);
+    const { rows } = await sql<{ kind: string; value: number }>`
+      SELECT split_part(source, ':', 2) AS kind, value FROM observations
+      WHERE participant_id = ${accountId} ORDER BY effective_at, source`.execute(app.database.db);
+    expect(rows.map((row) => `${row.kind} ${row.value}`)).toEqual([
+      'watch 100',
+      'watch 950',
+      'iphone 300',
+      'other 310',
+    ]);
+    const again = await client.upload('/api/v1/me/measurements/imports', file);
+    expect(again.body).toMatchObject({ rowsRead: 7, imported: 0, duplicates: 4, ignored: 3 });
+    expect(await observationCount(accountId)).toBe(4);
+  });
+
   it('asks for the date order when the file cannot show it, and imports with it', async () => {
     const { client } = await joinedCitizen(app);
     const file = { name: 'early-days.csv', content: libreView(1, 2) };

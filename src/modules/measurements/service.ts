@@ -14,7 +14,7 @@ import {
 } from './importers/types.ts';
 import { createImportTally, type ImportRecord, type ImportTally } from './model.ts';
 import { refusedRemoteAddress } from './remote-address.ts';
-import type { MeasurementStore } from './store.ts';
+import type { LoadResult, MeasurementStore } from './store.ts';
 
 export interface ImportRequest {
   /** Which importer reads the file; absent or 'auto' detects it. */
@@ -117,30 +117,34 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
     const id = randomUUID();
     const startedAt = deps.clock();
     const tally = createImportTally();
-    const record = (
-      status: 'done' | 'failed',
-      error: string | null,
-      imported = 0,
-      duplicates = 0,
-    ): ImportRecord => ({
-      id,
-      participantId,
-      format: format(),
-      fileName,
-      status,
-      rowsRead: tally.rowsRead,
-      imported,
-      duplicates,
-      ignored: tally.ignored,
-      rejected: tally.rejected,
-      rejections: tally.rejections,
-      codes: tally.codes(),
-      firstTime: tally.firstTime === null ? null : new Date(tally.firstTime),
-      lastTime: tally.lastTime === null ? null : new Date(tally.lastTime),
-      error,
-      startedAt,
-      finishedAt: deps.clock(),
-    });
+    const record = (status: 'done' | 'failed', error: string | null, load?: LoadResult): ImportRecord => {
+      // Readings that gave way to another source's (an iPhone's steps to the Watch's) count as not readings.
+      const yielded = new Map((load?.yielded ?? []).map(({ code, count }) => [code, count]));
+      let gaveWay = 0;
+      for (const count of yielded.values()) gaveWay += count;
+      return {
+        id,
+        participantId,
+        format: format(),
+        fileName,
+        status,
+        rowsRead: tally.rowsRead,
+        imported: load?.inserted ?? 0,
+        duplicates: load ? load.received - load.inserted - gaveWay : 0,
+        ignored: tally.ignored + gaveWay,
+        rejected: tally.rejected,
+        rejections: tally.rejections,
+        codes: tally
+          .codes()
+          .map(({ code, count }) => ({ code, count: count - (yielded.get(code) ?? 0) }))
+          .filter(({ count }) => count > 0),
+        firstTime: tally.firstTime === null ? null : new Date(tally.firstTime),
+        lastTime: tally.lastTime === null ? null : new Date(tally.lastTime),
+        error,
+        startedAt,
+        finishedAt: deps.clock(),
+      };
+    };
     let summary: ImportRecord | undefined;
     try {
       await store.load(participantId, id, items(tally), async (result, session) => {
@@ -154,7 +158,7 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
             first?.line,
           );
         }
-        summary = record('done', null, result.inserted, result.received - result.inserted);
+        summary = record('done', null, result);
         await store.recordImport(session, summary, actor.accountId);
       });
     } catch (error) {

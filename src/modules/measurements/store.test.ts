@@ -119,6 +119,95 @@ describe('observation store', () => {
     expect(await count(participant)).toBe(3000);
   });
 
+  describe('readings that give way to another source (an iPhone’s steps to the Watch’s)', () => {
+    const WATCH = 'apple-health:watch:aaaaaaaaaaaa';
+    const PHONE = 'apple-health:iphone:bbbbbbbbbbbb';
+    const at = (hhmm: string) => Date.parse(`2026-03-01T${hhmm}:00Z`);
+    /** Steps from `from` to `to` (HH:MM, 1 March 2026 UTC); the iPhone's give way to every Watch. */
+    const steps = (source: string, from: string, to: string, value: number): ParsedObservation => ({
+      ...reading(at(from), value, source),
+      code: CODES.steps,
+      endTime: at(to),
+      originalValue: String(value),
+      originalUnit: 'count',
+      method: 'manual',
+      ...(source === PHONE ? { yieldsTo: 'apple-health:watch:' } : {}),
+    });
+    const stored = async (participant: string) =>
+      (await store.observationsOf(participant)).map((row) => `${row.source.split(':')[1]} ${row.value}`);
+
+    it('are stored only where no reading of that source overlaps them, partly overlapped ones not at all', async () => {
+      const participant = randomUUID();
+      const result = await load(participant, [
+        steps(PHONE, '10:05', '10:15', 1), // overlaps the Watch's 10:00–10:10 partly: dropped whole
+        steps(PHONE, '09:50', '10:00', 2), // ends as the Watch's starts: kept
+        steps(PHONE, '10:20', '10:30', 3), // starts as the Watch's 10:10–10:20 ends: kept
+        steps(PHONE, '08:00', '12:00', 4), // holds Watch readings inside: dropped
+        steps(PHONE, '11:00', '11:00', 5), // an instant inside the Watch's 10:50–11:05: dropped
+        steps(PHONE, '13:00', '13:10', 6), // no Watch reading then: kept
+        steps(WATCH, '10:00', '10:10', 100),
+        steps(WATCH, '10:10', '10:20', 200),
+        steps(WATCH, '10:50', '11:05', 300),
+        steps('other:garmin', '10:00', '10:10', 400), // another app's: kept, and no one gives way to it
+        { ...steps(PHONE, '10:00', '10:10', 7), code: CODES.heartRate }, // another code: kept
+      ]);
+      expect(result).toEqual({
+        received: 11,
+        inserted: 8,
+        yielded: expect.arrayContaining([
+          { code: CODES.steps, count: 3 },
+          { code: CODES.heartRate, count: 0 },
+        ]),
+      });
+      expect((await stored(participant)).sort()).toEqual(
+        [
+          'garmin 400',
+          'iphone 2',
+          'iphone 3',
+          'iphone 6',
+          'iphone 7',
+          'watch 100',
+          'watch 200',
+          'watch 300',
+        ].sort(),
+      );
+    });
+
+    it('give way to readings stored before, and a second load of the same file stores nothing more', async () => {
+      const participant = randomUUID();
+      // A Watch walk that started the day before and lasted most of a day still counts.
+      const long = { ...steps(WATCH, '00:00', '09:30', 900), time: at('00:00') - 14 * 3_600_000 };
+      await load(participant, [steps(WATCH, '10:00', '10:10', 100), long]);
+      const file = [
+        steps(PHONE, '10:00', '10:10', 1),
+        steps(PHONE, '09:00', '09:10', 2),
+        steps(PHONE, '12:00', '12:10', 3),
+      ];
+      expect(await load(participant, file)).toEqual({
+        received: 3,
+        inserted: 1,
+        yielded: [{ code: CODES.steps, count: 2 }],
+      });
+      expect(await load(participant, file)).toEqual({
+        received: 3,
+        inserted: 0,
+        yielded: [{ code: CODES.steps, count: 2 }],
+      });
+      expect((await stored(participant)).sort()).toEqual(['iphone 3', 'watch 100', 'watch 900']);
+    });
+
+    it('keep the first of repeated readings, in the file’s order', async () => {
+      const participant = randomUUID();
+      const repeated = Array.from({ length: 50 }, (_, i) => steps(PHONE, '13:00', '13:10', 50 - i));
+      expect(await load(participant, repeated)).toEqual({
+        received: 50,
+        inserted: 1,
+        yielded: [{ code: CODES.steps, count: 0 }],
+      });
+      expect(await stored(participant)).toEqual(['iphone 50']);
+    });
+  });
+
   it('keeps the same time from two devices as two readings (the source is part of the key)', async () => {
     const participant = randomUUID();
     const result = await load(participant, [reading(T0, 5, 'libre:A'), reading(T0, 5, 'nightscout:xdrip')]);

@@ -2,6 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import { type BulkSession, copyField, copyRow, type Database } from '../../platform/db/index.ts';
 import { utcOffsetMs } from '../../science/glucose/local-time.ts';
 import { CANONICAL_UNIT, CODES, OBSERVATION_CODES, type ObservationCode } from './codes.ts';
+import { MAX_INTERVAL_MS } from './importers/json-stream.ts';
 import type { ParsedObservation } from './importers/types.ts';
 import {
   CopyBuffer,
@@ -9,6 +10,7 @@ import {
   DirectRoute,
   OBSERVATION_COLUMNS,
   STAGING_COLUMNS as STAGING_COLUMN_NAMES,
+  YIELDING_COLUMNS,
 } from './load.ts';
 import type { ImportRecord } from './model.ts';
 
@@ -191,7 +193,96 @@ function hourlyOffsets(timeZone: string): (time: number) => number {
 export interface LoadResult {
   received: number;
   inserted: number;
+  /**
+   * Of the readings that give way to another source (`yieldsTo`), per code, those not stored because a reading
+   * of that source overlaps them; absent when the load had none that give way.
+   */
+  yielded?: { code: string; count: number }[];
 }
+
+/**
+ * The participants whose steps averaged at least `minimumPerDay` over the local days with steps since `since`, as a
+ * subquery of distinct `participant_id`s for aggregate queries (research eligibility).
+ */
+export const stepsParticipants = (minimumPerDay: number, since: Date) => sql<{ participant_id: string }>`
+  SELECT participant_id FROM (
+    SELECT participant_id, sum(value) AS steps FROM observations
+    WHERE code = ${CODES.steps} AND effective_at >= ${since}
+    GROUP BY participant_id, ((effective_at + make_interval(mins => utc_offset_minutes::int)) AT TIME ZONE 'UTC')::date
+  ) d
+  GROUP BY participant_id HAVING avg(steps) >= ${minimumPerDay}`;
+
+/**
+ * For research extracts: the observations of one code in a subject's extract window, in time order, as a LATERAL
+ * subquery over `subject` (a row with participant_id, period_from, period_to). Without parameters, as COPY … TO
+ * needs: the code is one of the platform's own constants, written as a literal. `OFFSET 0` keeps it a subquery
+ * run per subject (a range scan of the key in each month), so that rows come out ordered by subject and time and
+ * are never sorted all together: the planner would otherwise join the whole table by hash and sort the result.
+ */
+export const observationsWithin = (code: ObservationCode, subject: string) => sql<{
+  effective_at: Date;
+  utc_offset_minutes: number;
+  value: number;
+  flag: string | null;
+}>`
+  SELECT o.effective_at, o.utc_offset_minutes, o.value, o.flag FROM observations o
+  WHERE o.participant_id = ${sql.ref(`${subject}.participant_id`)} AND o.code = ${sql.lit(code)}
+    AND o.effective_at >= ${sql.ref(`${subject}.period_from`)} AND o.effective_at < ${sql.ref(`${subject}.period_to`)}
+  ORDER BY o.effective_at OFFSET 0`;
+
+/**
+ * For research extracts: steps per local day (the day where they were counted, by each record's own UTC offset)
+ * in a subject's extract window, as a LATERAL subquery over `subject`, like `observationsWithin`.
+ */
+export const dailyStepsWithin = (subject: string) => sql<{ day: string; steps: number }>`
+  SELECT ((o.effective_at + make_interval(mins => o.utc_offset_minutes::int)) AT TIME ZONE 'UTC')::date AS day,
+         sum(o.value) AS steps
+  FROM observations o
+  WHERE o.participant_id = ${sql.ref(`${subject}.participant_id`)} AND o.code = ${sql.lit(CODES.steps)}
+    AND o.effective_at >= ${sql.ref(`${subject}.period_from`)} AND o.effective_at < ${sql.ref(`${subject}.period_to`)}
+  GROUP BY 1`;
+/** The columns of the load's temporary tables, as `observations` types them. */
+const STAGING_TABLE_COLUMNS = `code text, effective_at timestamptz, source text, effective_end timestamptz,
+  utc_offset_minutes smallint, time_zone text, value float8, unit text, original_value text, original_unit text,
+  method text, flag text`;
+
+/** A reading's interval, where an instant covers its own millisecond. */
+const ENDS = "greatest(coalesce(effective_end, effective_at), effective_at + interval '1 millisecond')";
+
+/** The streams of readings that give way: a code and the source prefix given way to, and their time span. */
+const YIELDING_STREAMS = `
+  SELECT code, yields_to, min(effective_at) AS first, max(${ENDS}) AS last
+  FROM observation_yielding GROUP BY code, yields_to`;
+
+/**
+ * Inserts the readings of one stream of `observation_yielding` ($3 code, $4 prefix) that no reading of the code
+ * from a source with the prefix overlaps, stored before or in this load, in the file's order, skipping keys
+ * stored ($1 participant, $2 import); answers how many gave way and how many were inserted. Reading [a, b)
+ * meets [c, d) when c < b and d > a, so one sweep decides: in the order of c (and of b for the readings that
+ * give way, placed before an equal c), the greatest d seen before a reading that gives way is beyond its a
+ * exactly when one overlaps it. The readings looked at start in [$5, $6): $5 is the longest interval an
+ * importer accepts before the stream's first. The span is given as values rather than joined, so that the
+ * plan reads only the stream's months through the key (a join read every reading of the participant).
+ */
+const INSERT_YIELDING = `
+  WITH sweep AS (
+    SELECT n, coalesce(max(reach) OVER (ORDER BY at, n IS NULL ROWS UNBOUNDED PRECEDING) > starts, false) AS overlapped
+    FROM (
+      SELECT effective_at AS at, ${ENDS} AS reach, NULL::bigint AS n, NULL::timestamptz AS starts
+      FROM observations
+      WHERE participant_id = $1 AND code = $3 AND effective_at >= $5 AND effective_at < $6 AND starts_with(source, $4)
+      UNION ALL
+      SELECT ${ENDS}, NULL, n, effective_at FROM observation_yielding WHERE code = $3 AND yields_to = $4
+    ) events
+  ), kept AS (
+    INSERT INTO observations (participant_id, import_id, ${STAGING_COLUMNS})
+    SELECT $1::uuid, $2::uuid, ${STAGING_COLUMN_NAMES.map((name) => `y.${name}`).join(', ')}
+    FROM observation_yielding y JOIN sweep USING (n) WHERE NOT sweep.overlapped ORDER BY y.n
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  )
+  SELECT count(*) FILTER (WHERE overlapped)::int AS yielded, (SELECT count(*) FROM kept)::int AS inserted
+  FROM sweep WHERE n IS NOT NULL`;
 
 export function createMeasurementStore(database: Database) {
   const db = database.db.withTables<Tables>();
@@ -265,6 +356,17 @@ export function createMeasurementStore(database: Database) {
     });
   }
 
+  /** Attaches the months of the readings in one of a load's temporary tables. */
+  async function attachMonthsIn(session: BulkSession, table: string) {
+    const months = await session.query<{ month: string }>(
+      `SELECT DISTINCT to_char(effective_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM ${table}`,
+    );
+    await attachMonthsFor(
+      session,
+      months.rows.map((row) => row.month),
+    );
+  }
+
   return {
     /**
      * Loads observations for one participant in one transaction. Readings that cannot collide with a stored
@@ -303,8 +405,10 @@ export function createMeasurementStore(database: Database) {
         const lines = new CopyLines(participantId, importId);
         const direct = new CopyBuffer();
         const suspects = new CopyBuffer();
+        const yielders = new CopyBuffer();
         let directMonths: string[] = [];
         let stagingCreated = false;
+        let yieldingCreated = false;
         // The chunk being copied while the next one is read; awaited before the next is sent.
         let copying: Promise<void> = Promise.resolve();
         const send = async (copy: () => Promise<void>) => {
@@ -328,19 +432,38 @@ export function createMeasurementStore(database: Database) {
           return send(async () => {
             if (!stagingCreated) {
               await session.query(
-                `CREATE TEMP TABLE observation_staging (
-                   code text, effective_at timestamptz, source text, effective_end timestamptz, utc_offset_minutes smallint,
-                   time_zone text, value float8, unit text, original_value text, original_unit text, method text, flag text
-                 ) ON COMMIT DROP`,
+                `CREATE TEMP TABLE observation_staging (${STAGING_TABLE_COLUMNS}) ON COMMIT DROP`,
               );
               stagingCreated = true;
             }
             await session.copyBytes('observation_staging', STAGING_COLUMN_NAMES, bytes);
           });
         };
+        // Readings that give way to another source wait in a table of their own, in the file's order (n), until
+        // every reading they might give way to is stored: memory stays the same whatever the file's size.
+        const sendYielders = () => {
+          const bytes = yielders.take();
+          return send(async () => {
+            if (!yieldingCreated) {
+              await session.query(
+                `CREATE TEMP TABLE observation_yielding (
+                   n bigint GENERATED ALWAYS AS IDENTITY, ${STAGING_TABLE_COLUMNS}, yields_to text
+                 ) ON COMMIT DROP`,
+              );
+              yieldingCreated = true;
+            }
+            await session.copyBytes('observation_yielding', YIELDING_COLUMNS, bytes);
+          });
+        };
         try {
           for await (const observation of observations) {
-            if (route.safe(observation)) {
+            if (observation.yieldsTo !== undefined) {
+              const line = lines.yielding(observation as ParsedObservation & { yieldsTo: string });
+              if (!yielders.add(line)) {
+                await sendYielders();
+                yielders.add(line);
+              }
+            } else if (route.safe(observation)) {
               const line = lines.direct(observation);
               if (!direct.add(line)) {
                 await sendDirect();
@@ -359,6 +482,7 @@ export function createMeasurementStore(database: Database) {
           }
           if (!direct.empty) await sendDirect();
           if (!suspects.empty) await sendSuspects();
+          if (!yielders.empty) await sendYielders();
           await copying;
         } catch (error) {
           // The connection finishes the chunk in flight before the transaction is rolled back.
@@ -368,23 +492,45 @@ export function createMeasurementStore(database: Database) {
         const copied = direct.rows;
         const staged = suspects.rows;
         let inserted = copied;
-        if (staged > 0) {
-          const months = await session.query<{ month: string }>(
-            `SELECT DISTINCT to_char(effective_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month FROM observation_staging`,
-          );
-          await attachMonthsFor(
-            session,
-            months.rows.map((row) => row.month),
-          );
+        /** Inserts a temporary table's rows, skipping those whose key is stored. */
+        const insertFrom = async (table: string) => {
+          await attachMonthsIn(session, table);
           const answer = await session.query(
             `INSERT INTO observations (participant_id, import_id, ${STAGING_COLUMNS})
-             SELECT $1::uuid, $2::uuid, ${STAGING_COLUMNS} FROM observation_staging
+             SELECT $1::uuid, $2::uuid, ${STAGING_COLUMNS} FROM ${table}
              ON CONFLICT DO NOTHING`,
             [participantId, importId],
           );
           inserted += answer.rowCount;
+        };
+        if (staged > 0) await insertFrom('observation_staging');
+        // Last: the readings given way to are all stored by now.
+        let yielded: LoadResult['yielded'];
+        if (yielders.rows > 0) {
+          await attachMonthsIn(session, 'observation_yielding');
+          yielded = [];
+          const streams = await session.query<{ code: string; yields_to: string; first: Date; last: Date }>(
+            YIELDING_STREAMS,
+          );
+          for (const stream of streams.rows) {
+            const answer = await session.query<{ yielded: number; inserted: number }>(INSERT_YIELDING, [
+              participantId,
+              importId,
+              stream.code,
+              stream.yields_to,
+              new Date(stream.first.getTime() - MAX_INTERVAL_MS),
+              stream.last,
+            ]);
+            const counts = answer.rows[0] ?? { yielded: 0, inserted: 0 };
+            yielded.push({ code: stream.code, count: counts.yielded });
+            inserted += counts.inserted;
+          }
         }
-        const result = { received: copied + staged, inserted };
+        const result: LoadResult = {
+          received: copied + staged + yielders.rows,
+          inserted,
+          ...(yielded ? { yielded } : {}),
+        };
         await finish(result, session);
         return result;
       });

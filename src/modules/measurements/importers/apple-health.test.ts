@@ -130,33 +130,39 @@ describe('Apple Health export.xml', () => {
       expect(everything).not.toContain(personal);
   });
 
-  it("keeps the Watch's steps where the iPhone counted the same walk, and the iPhone's elsewhere", async () => {
+  it("marks the iPhone's steps as giving way to the Watch's, and nothing else", async () => {
     const lines = byLine(await parse(sourceOf(fixtureXml)));
-    expect(lines.get(49)).toEqual({ kind: 'ignored', line: 49 });
-    expect(lines.get(50)).toMatchObject({
-      kind: 'observation',
-      observation: { code: CODES.steps, value: 1020 },
-    });
-    expect(lines.get(47)).toMatchObject({ kind: 'observation', observation: { value: 812 } });
+    for (const line of [49, 50]) {
+      expect(lines.get(line)).toMatchObject({
+        kind: 'observation',
+        observation: { code: CODES.steps, source: expect.stringMatching(/^apple-health:iphone:/) },
+      });
+    }
+    expect(lines.get(49)).toMatchObject({ observation: { yieldsTo: 'apple-health:watch:' } });
+    expect(lines.get(50)).toMatchObject({ observation: { value: 1020, yieldsTo: 'apple-health:watch:' } });
+    const others = observations([...lines.values()]).filter((o) => !o.source.includes(':iphone:'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const observation of others) expect(observation).not.toHaveProperty('yieldsTo');
   });
 
-  it('finds the overlap whatever order the sources come in', async () => {
+  it('yields every step record in the order of the file, holding none back', async () => {
     const xml = exportOf(
       steps('iPhone van Jan', PHONE_DEVICE, '09:00', '09:05', 400),
       steps('iPhone van Jan', PHONE_DEVICE, '09:30', '09:40', 900),
-      steps('iPhone van Jan', PHONE_DEVICE, '12:00', '12:05', 300),
       steps('Garmin Connect', '', '12:00', '12:05', 310),
       steps('Apple Watch van Jan', WATCH_DEVICE, '09:35', '09:45', 950),
-      steps('Apple Watch van Jan', WATCH_DEVICE, '08:50', '09:01', 100),
     );
     const items = await parse(sourceOf(xml));
-    expect(observations(items).map(({ value, source }) => `${source.split(':')[1]} ${value}`)).toEqual([
-      'other 310',
-      'watch 950',
-      'watch 100',
-      'iphone 300',
+    expect(
+      observations(items).map(
+        ({ value, source, yieldsTo }) => `${source.split(':')[1]} ${value} ${yieldsTo ?? '-'}`,
+      ),
+    ).toEqual([
+      'iphone 400 apple-health:watch:',
+      'iphone 900 apple-health:watch:',
+      'other 310 -',
+      'watch 950 -',
     ]);
-    expect(items.filter((item) => item.kind === 'ignored')).toHaveLength(3);
   });
 
   it('names sources without the names people give their devices, the same in every import', async () => {
@@ -259,7 +265,8 @@ describe('Apple Health export.zip', () => {
         },
         level,
       );
-      expect(observations(await parse(sourceOf(zip)))).toHaveLength(10);
+      // The fixture's 11 readings, the iPhone's steps that give way to the Watch's among them.
+      expect(observations(await parse(sourceOf(zip)))).toHaveLength(11);
     }
   });
 
@@ -278,7 +285,7 @@ describe('Apple Health export.zip', () => {
       entry.push(bytes, true);
     }
     zip.end();
-    expect(observations(await parse(sourceOf(Buffer.concat(parts), 777)))).toHaveLength(10);
+    expect(observations(await parse(sourceOf(Buffer.concat(parts), 777)))).toHaveLength(11);
   });
 
   it('refuses a ZIP without an export, and a damaged or cut-off ZIP', async () => {
@@ -401,8 +408,9 @@ describe('a large Apple Health export', () => {
       read += 1;
       if (read % 20_000 === 0) peak = Math.max(peak, process.memoryUsage().rss);
     }
-    // Every iPhone record overlaps the Watch record that starts two minutes later (the export date is ignored too).
-    expect(counts).toEqual({ observation: 150_000, ignored: 150_001, rejected: 0 });
+    // The iPhone's records are yielded as they come, for the store to weigh against the Watch's (the export
+    // date is ignored).
+    expect(counts).toEqual({ observation: 300_000, ignored: 1, rejected: 0 });
     expect((peak - before) / 2 ** 20).toBeLessThan(150);
   }, 120_000);
 });

@@ -26,12 +26,13 @@
  * memory address that changes with every record.)
  *
  * Steps counted by both the iPhone and the Watch: Health shows the Watch's where they overlap (the Watch is
- * first in its default source order). Records are not ordered by time across sources in the export, so the
- * file is read once, yielding everything except iPhone step records, which are held (compactly, about 64 bytes
- * each), and noting the Watch's step intervals (16 bytes each, merged at the end); then the iPhone step records
- * that overlap no Watch interval are yielded, and the rest ignored. An iPhone record that overlaps a Watch
- * interval only partly is dropped whole (a small undercount at the edges, where Health would split it).
- * Steps of other sources (third-party apps) are kept as they are.
+ * first in its default source order). Records are not ordered by time across sources in the export, so which
+ * iPhone records a Watch record overlaps is known only at the end of the file. The importer holds nothing for
+ * it: it marks the iPhone's step readings as giving way to the Watch's (`yieldsTo`), and the store keeps them
+ * aside in the import's transaction and, once every reading is in, drops those that a Watch step reading
+ * overlaps, of this file or stored before (one SQL statement; memory stays the same whatever the file's size).
+ * An iPhone record that overlaps a Watch interval only partly is dropped whole (a small undercount at the
+ * edges, where Health would split it). Steps of other sources (third-party apps) are kept as they are.
  */
 
 import { createHash } from 'node:crypto';
@@ -67,113 +68,19 @@ export const appleHealthImporter: Importer = {
 async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem> {
   const now = Date.now();
   const sources = new SourceNames();
-  const watchSteps = new IntervalSet();
-  const phoneSteps = new HeldItems();
-
   for await (const elements of healthElements(source, (bytesRead) => options.onProgress?.(bytesRead))) {
     for (const element of elements) {
       if (element.kind === 'other') {
         yield { kind: 'ignored', line: element.line };
         continue;
       }
-      const { attributes } = element;
-      const kind = sources.kind(attributes);
-      const item = recordItem(element, kind, sources, now);
-      if (attributes.type === STEP_COUNT && kind === 'iphone') {
-        phoneSteps.add(item);
-        continue;
-      }
-      if (item.kind === 'observation' && attributes.type === STEP_COUNT && kind === 'watch') {
-        const { time, endTime } = item.observation;
-        watchSteps.add(time, endTime ?? time);
+      const origin = sources.of(element.attributes);
+      const item = recordItem(element, origin, now);
+      if (item.kind === 'observation' && origin.kind === 'iphone' && item.observation.code === CODES.steps) {
+        item.observation.yieldsTo = WATCH_SOURCE;
       }
       yield item;
     }
-  }
-  if (phoneSteps.count === 0) return;
-
-  watchSteps.merge();
-  for (const item of phoneSteps.items()) {
-    if (item.kind === 'observation' && watchSteps.overlaps(item.observation.time, item.observation.endTime)) {
-      yield { kind: 'ignored', line: item.observation.line };
-    } else {
-      yield item;
-    }
-  }
-}
-
-/**
- * The iPhone's step records, held until every Watch interval is known, compactly (eight numbers each, the
- * texts kept once): reading the file a second time for them took a third of an import.
- */
-class HeldItems {
-  count = 0;
-  private numbers: Float64Array = new Float64Array(8 * 1024);
-  private readonly texts: string[] = [];
-  private readonly textIndex = new Map<string, number>();
-  /** Items that are not observations (rejected records), by position. */
-  private readonly others = new Map<number, ParsedItem>();
-
-  add(item: ParsedItem): void {
-    if (this.count * 8 === this.numbers.length) this.numbers = grow(this.numbers);
-    if (item.kind === 'observation') {
-      const o = item.observation;
-      this.numbers.set(
-        [
-          o.time,
-          o.endTime ?? Number.NaN,
-          o.utcOffsetMinutes,
-          o.value,
-          o.line,
-          this.text(o.originalValue),
-          this.text(o.originalUnit),
-          this.text(o.source),
-        ],
-        this.count * 8,
-      );
-    } else this.others.set(this.count, item);
-    this.count += 1;
-  }
-
-  /** The items in the order they were added. */
-  *items(): Generator<ParsedItem> {
-    const n = this.numbers;
-    for (let i = 0; i < this.count; i++) {
-      const other = this.others.get(i);
-      if (other) {
-        yield other;
-        continue;
-      }
-      const at = i * 8;
-      const end = n[at + 1] as number;
-      yield {
-        kind: 'observation',
-        observation: {
-          code: CODES.steps,
-          time: n[at] as number,
-          endTime: Number.isNaN(end) ? null : end,
-          utcOffsetMinutes: n[at + 2] as number,
-          timeZone: null,
-          value: n[at + 3] as number,
-          originalValue: this.texts[n[at + 5] as number] as string,
-          originalUnit: this.texts[n[at + 6] as number] as string,
-          source: this.texts[n[at + 7] as number] as string,
-          method: DEFAULT_METHOD[CODES.steps],
-          flag: null,
-          line: n[at + 4] as number,
-        },
-      };
-    }
-  }
-
-  private text(value: string): number {
-    let index = this.textIndex.get(value);
-    if (index === undefined) {
-      index = this.texts.length;
-      this.texts.push(value);
-      this.textIndex.set(value, index);
-    }
-    return index;
   }
 }
 
@@ -213,7 +120,7 @@ const KEPT: Record<string, { code: ObservationCode; units: Record<string, Conver
 /** Health writes mmol/L glucose with the molar mass it used: `mmol<180.1558800000541>/L`. */
 const MMOL_WITH_MOLAR_MASS = /^mmol<[\d.]+>\/L$/;
 
-function recordItem(record: HealthRecord, kind: SourceKind, sources: SourceNames, now: number): ParsedItem {
+function recordItem(record: HealthRecord, origin: Origin, now: number): ParsedItem {
   const { attributes, line } = record;
   const type = attributes.type;
   if (!type) return { kind: 'rejected', line, reason: 'record has no type' };
@@ -228,7 +135,7 @@ function recordItem(record: HealthRecord, kind: SourceKind, sources: SourceNames
   const originalValue = attributes.value ?? '';
   if (originalValue === '') return { kind: 'rejected', line, reason: `${shortType} record has no value` };
 
-  const code = kept.code === CODES.capillaryGlucose && kind === 'cgm' ? CODES.cgmGlucose : kept.code;
+  const code = kept.code === CODES.capillaryGlucose && origin.kind === 'cgm' ? CODES.cgmGlucose : kept.code;
   const value = convert(toNumber(originalValue));
   const badValue = valueProblem(code, value, originalValue, originalUnit);
   if (badValue) return { kind: 'rejected', line, reason: badValue };
@@ -257,7 +164,7 @@ function recordItem(record: HealthRecord, kind: SourceKind, sources: SourceNames
       value,
       originalValue,
       originalUnit,
-      source: sources.source(attributes, kind),
+      source: origin.source,
       method: DEFAULT_METHOD[code],
       flag: null,
       line,
@@ -272,53 +179,64 @@ function parseHealthDate(text: string | undefined): { time: number; utcOffsetMin
   if (text === undefined) return 'is missing';
   const match = HEALTH_DATE.exec(text);
   if (!match) return `"${text.slice(0, 40)}" is not a date like 2026-03-01 08:15:00 +0100`;
-  const number = (group: number) => Number(match[group]);
   const wall = {
-    year: number(1),
-    month: number(2),
-    day: number(3),
-    hour: number(4),
-    minute: number(5),
-    second: number(6),
+    year: Number(match[1]),
+    month: Number(match[2]),
+    day: Number(match[3]),
+    hour: Number(match[4]),
+    minute: Number(match[5]),
+    second: Number(match[6]),
   };
   if (!isValidWallClock(wall)) return `"${text}" is not a real date and time`;
-  const offset = (match[7] === '-' ? -1 : 1) * (number(8) * 60 + number(9));
-  if (number(9) > 59 || Math.abs(offset) > 18 * 60) return `"${text}" has no valid UTC offset`;
+  const offsetMinutes = Number(match[9]);
+  const offset = (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + offsetMinutes);
+  if (offsetMinutes > 59 || Math.abs(offset) > 18 * 60) return `"${text}" has no valid UTC offset`;
   const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   return { time: local - offset * 60_000, utcOffsetMinutes: offset };
 }
 
 type SourceKind = 'watch' | 'iphone' | 'cgm' | 'other';
 
+/** What every Watch's source begins with: the iPhone's steps give way to them. */
+const WATCH_SOURCE = 'apple-health:watch:';
+
 /** Words the apps and devices of continuous glucose monitors name themselves with. */
 const CGM_NAMES = /libre|dexcom|eversense|guardian|\bcgm\b/i;
 
-/** Kinds and pseudonymous sources per source name, worked out once per name (an export has a few dozen). */
+/** A record's source: its kind and the pseudonymous source stored. */
+interface Origin {
+  kind: SourceKind;
+  source: string;
+}
+
+/**
+ * Kinds and pseudonymous sources, worked out once per source name and device model (an export has a few dozen).
+ * The device of a name's last record is remembered without its memory address (which changes per record), so
+ * that most records are known by one comparison.
+ */
 class SourceNames {
-  private readonly kinds = new Map<string, SourceKind>();
-  private readonly sources = new Map<string, string>();
+  private readonly origins = new Map<string, Origin>();
+  private readonly last = new Map<string, { device: string; origin: Origin }>();
 
-  kind(attributes: Record<string, string>): SourceKind {
+  of(attributes: Record<string, string>): Origin {
     const name = attributes.sourceName ?? '';
-    const device = attributes.device ?? '';
+    const full = attributes.device ?? '';
+    // '<<HKDevice: 0x283e08b40>, name:…, model:…>': all after the address.
+    const device = full.startsWith('<<') ? full.slice(full.indexOf('>') + 1) : full;
+    const last = this.last.get(name);
+    if (last !== undefined && last.device === device) return last.origin;
     const key = `${name}\u0000${modelOf(device)}`;
-    let kind = this.kinds.get(key);
-    if (kind === undefined) {
-      kind = sourceKind(name, device);
-      this.kinds.set(key, kind);
+    let origin = this.origins.get(key);
+    if (origin === undefined) {
+      const kind = sourceKind(name, device);
+      origin = {
+        kind,
+        source: `apple-health:${kind}:${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
+      };
+      this.origins.set(key, origin);
     }
-    return kind;
-  }
-
-  source(attributes: Record<string, string>, kind: SourceKind): string {
-    const name = attributes.sourceName ?? '';
-    const key = `${kind}\u0000${name}`;
-    let source = this.sources.get(key);
-    if (source === undefined) {
-      source = `apple-health:${kind}:${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
-      this.sources.set(key, source);
-    }
-    return source;
+    this.last.set(name, { device, origin });
+    return origin;
   }
 }
 
@@ -333,83 +251,6 @@ function sourceKind(sourceName: string, device: string): SourceKind {
   if (/\bmodel:Watch\b/.test(model) || /watch/i.test(sourceName)) return 'watch';
   if (/\bmodel:iPhone\b/.test(model) || /iphone/i.test(sourceName)) return 'iphone';
   return 'other';
-}
-
-/** Intervals [start, end) in a compact form; merged into sorted, disjoint intervals before lookups. */
-class IntervalSet {
-  private starts: Float64Array = new Float64Array(1024);
-  private ends: Float64Array = new Float64Array(1024);
-  private count = 0;
-
-  add(start: number, end: number): void {
-    if (this.count === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.ends = grow(this.ends);
-    }
-    this.starts[this.count] = start;
-    // An instant still covers its own millisecond.
-    this.ends[this.count] = Math.max(end, start + 1);
-    this.count += 1;
-  }
-
-  /**
-   * Sorts starts and ends apart and sweeps them: the union of intervals only depends on how many are open at
-   * each instant, so which start belongs to which end does not matter.
-   */
-  merge(): void {
-    const starts = this.starts.subarray(0, this.count).sort();
-    const ends = this.ends.subarray(0, this.count).sort();
-    const mergedStarts = new Float64Array(this.count);
-    const mergedEnds = new Float64Array(this.count);
-    let merged = 0;
-    let open = 0;
-    let i = 0;
-    let j = 0;
-    let from = 0;
-    while (i < this.count) {
-      if ((starts[i] as number) <= (ends[j] as number)) {
-        if (open === 0) from = starts[i] as number;
-        open += 1;
-        i += 1;
-      } else {
-        open -= 1;
-        if (open === 0) {
-          mergedStarts[merged] = from;
-          mergedEnds[merged] = ends[j] as number;
-          merged += 1;
-        }
-        j += 1;
-      }
-    }
-    if (this.count > 0) {
-      mergedStarts[merged] = from;
-      mergedEnds[merged] = ends[this.count - 1] as number;
-      merged += 1;
-    }
-    this.starts = mergedStarts.slice(0, merged);
-    this.ends = mergedEnds.slice(0, merged);
-    this.count = merged;
-  }
-
-  /** Whether [start, end) meets a merged interval (an instant when `end` is null). */
-  overlaps(start: number, end: number | null): boolean {
-    const until = Math.max(end ?? start, start + 1);
-    // The last interval starting before `until`: the only one that can reach back past `start`.
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.starts[mid] as number) < until) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && (this.ends[lo - 1] as number) > start;
-  }
-}
-
-function grow(array: Float64Array): Float64Array {
-  const bigger = new Float64Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
 
 // --- Reading the file --------------------------------------------------------------------------------------

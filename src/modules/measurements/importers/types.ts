@@ -39,6 +39,13 @@ export interface ParsedObservation {
   flag: 'below_range' | 'above_range' | null;
   /** 1-based line (CSV, NDJSON) or record number (JSON element, XML record), for messages. */
   line: number;
+  /**
+   * A source prefix this reading gives way to: it is stored only if no reading of its code from a source
+   * starting with the prefix overlaps its interval, stored before or in the same file (Apple Health: the
+   * iPhone's steps give way to the Watch's, `apple-health:watch:`). Resolved by the store at the end of the
+   * load, because records of different sources do not come in time order.
+   */
+  yieldsTo?: string;
 }
 
 export type ParsedItem =
