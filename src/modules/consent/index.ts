@@ -15,8 +15,6 @@ export { consentRules } from './policy.ts';
 export { type ConsentSeeder, createConsentSeeder, type SeedDecision } from './seed.ts';
 export type { ConsentService } from './service.ts';
 
-export const consentMigrations = { module: 'consent', dir: new URL('./migrations/', import.meta.url) };
-
 /**
  * The consent checker the access policy needs before the consent module exists (the policy is built
  * first, the module takes the policy): it reads the consent tables through the module's store.

@@ -20,12 +20,7 @@ export {
   type SeedFindrisc,
 } from './seed.ts';
 export type { QuestionnaireService } from './service.ts';
-export { scoredParticipants } from './store.ts';
-
-export const questionnaireMigrations = {
-  module: 'questionnaires',
-  dir: new URL('./migrations/', import.meta.url),
-};
+export { scoredParticipants, scoresWithin } from './store.ts';
 
 /** The queue whose daily job reminds participants of questionnaires that are due again. */
 export const REMINDER_QUEUE = 'questionnaire-reminders';

@@ -117,6 +117,21 @@ export const scoredParticipants = (model: string, minimum: number, since: Date) 
   SELECT DISTINCT participant_id FROM questionnaire_scores
   WHERE model = ${model} AND score >= ${minimum} AND computed_at >= ${since}`;
 
+/**
+ * For research extracts: the scores of a model computed in a subject's extract window, as a LATERAL subquery over
+ * `subject` (a row with participant_id, period_from, period_to). Without parameters, as COPY … TO needs: the
+ * model is one of the platform's own, written as a literal.
+ */
+export const scoresWithin = (model: 'findrisc' | 'ada' | 'who5', subject: string) => sql<{
+  computed_at: Date;
+  score: number;
+  category: string;
+  probability: number | null;
+}>`
+  SELECT q.computed_at, q.score, q.category, q.probability FROM questionnaire_scores q
+  WHERE q.participant_id = ${sql.ref(`${subject}.participant_id`)} AND q.model = ${sql.lit(model)}
+    AND q.computed_at >= ${sql.ref(`${subject}.period_from`)} AND q.computed_at < ${sql.ref(`${subject}.period_to`)}`;
+
 export function createQuestionnaireStore(base: Db) {
   const db = base.withTables<Tables>();
 

@@ -1,8 +1,10 @@
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
 import { citizenWithFortnight } from '../../../test/glucose.ts';
+import { enrol, ethics, recruitingStudy, type StudyBody } from './test-support.ts';
 
 // Feasibility while a researcher edits the criteria: a funnel from every member through the two consents
 // research always needs to each criterion, and where those passing all live and how old they are; counts
@@ -141,6 +143,9 @@ describe('feasibility', () => {
     const refused = await count({ all: [{ field: 'municipality', in: [hostile[0]] }] });
     expect(refused.status).toBe(422);
     expect(refused.body.errors?.map((e) => e.pointer)).toEqual(['#/criteria/all/0/in/0']);
+    const poisoning = await count({ all: [JSON.parse('{"":{"__proto__":0}}')] });
+    expect(poisoning.status).toBe(400);
+    expect(poisoning.headers['content-type']).toContain('application/problem+json');
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -153,7 +158,9 @@ describe('feasibility', () => {
         ),
         async (criterion) => {
           const answer = await count({ all: [criterion] });
-          expect([200, 422]).toContain(answer.status);
+          // The JSON parser refuses a "__proto__" key before any route sees it (prototype poisoning).
+          const poisoned = JSON.stringify(criterion).includes('"__proto__"');
+          expect(poisoned ? [400] : [200, 422]).toContain(answer.status);
         },
       ),
       { numRuns: 60 },
@@ -162,5 +169,110 @@ describe('feasibility', () => {
       app.database.db,
     );
     expect(rows[0]?.n).toBe(8);
+  });
+});
+
+describe('criteria on steps and other studies, and why someone is (not) eligible', () => {
+  /** Apple Health records of a third-party app: `perDay` steps on each of the last `days` days. */
+  async function importSteps(member: Member, days: number, perDay: number) {
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+    const records = Array.from(
+      { length: days },
+      (_, i) =>
+        `<Record type="HKQuantityTypeIdentifierStepCount" sourceName="Polar" unit="count" startDate="${day(i + 1)} 09:00:00 +0100" endDate="${day(i + 1)} 10:00:00 +0100" value="${perDay}"/>`,
+    );
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="nl_NL">\n${records.join('\n')}\n</HealthData>\n`;
+    const bytes = Buffer.from(xml);
+    const summary = await app.measurements.importFile(
+      { accountId: member.accountId, roles: ['citizen'], mfaVerified: false },
+      member.accountId,
+      { name: 'export.xml', size: bytes.length, open: () => Readable.from([bytes]) },
+      { format: 'apple-health' },
+    );
+    expect(summary.imported).toBe(days);
+  }
+
+  it('counts steps per day and those taking part in other studies, and explains each step to the member', async () => {
+    const steward = await createStaff(app, ['data_steward']);
+    const open = await recruitingStudy(team.client, steward.client);
+    const other = await recruitingStudy(team.client, steward.client);
+    // Members 2–6 consent to both; 2 and 3 walk 9,000 steps a day, 4 walks 3,000; 3 takes part in the other study.
+    await importSteps(members[2] as Member, 10, 9000);
+    await importSteps(members[3] as Member, 10, 9000);
+    await importSteps(members[4] as Member, 10, 3000);
+    await enrol(members[3] as Member, other);
+    const criteria = {
+      all: [
+        { field: 'steps', minPerDay: 8000, withinDays: 30 },
+        { field: 'other_studies', exclude: 'any' },
+      ],
+    };
+    const counted = await team.client.post<Feasibility>(`/api/v1/research/studies/${studyId}/feasibility`, {
+      criteria: { all: [criteria.all[0]] },
+    });
+    expect(counted.body.funnel.at(-1)).toMatchObject({ step: 'steps', count: null });
+    // Counted in the open study (its own participants do not count as "other"): nobody passes both here, the
+    // one walker not elsewhere is a cell of one; the small-cell rule withholds both.
+    expect(
+      (
+        await team.client.post<Feasibility>(`/api/v1/research/studies/${open.id}/feasibility`, { criteria })
+      ).body.funnel.map((s) => s.step),
+    ).toEqual(['members', 'research_consent', 'contact_consent', 'steps', 'other_studies']);
+
+    // Set the criteria on a draft, approve and open it, then ask each member why.
+    const draftStudy = await team.client.post<{ id: string }>('/api/v1/research/studies', {
+      title: { nl: 'Wandelen', en: 'Walking' },
+      summary: { nl: 'Over lopen.', en: 'About walking.' },
+      consent: { nl: 'Ik doe mee.', en: 'I take part.' },
+    });
+    const id = draftStudy.body.id;
+    await team.client.patch(`/api/v1/research/studies/${id}`, { criteria, ethics });
+    await steward.client.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' });
+    const recruiting = await team.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, {
+      to: 'recruiting',
+    });
+    const why = (member: Member) =>
+      member.client.get<{ eligible: boolean; steps: { step: string; passed: boolean }[] }>(
+        `/api/v1/me/studies/${id}/eligibility`,
+      );
+    const walker = await why(members[2] as Member);
+    expect(walker.status).toBe(200);
+    expect(walker.body.eligible).toBe(true);
+    const elsewhere = await why(members[3] as Member);
+    expect(elsewhere.body).toEqual({
+      eligible: false,
+      steps: [
+        { step: 'members', passed: true },
+        { step: 'research_consent', passed: true },
+        { step: 'contact_consent', passed: true },
+        { step: 'steps', criterion: criteria.all[0], passed: true },
+        { step: 'other_studies', criterion: criteria.all[1], passed: false },
+      ],
+    });
+    const slow = await why(members[4] as Member);
+    expect(slow.body.steps.filter((s) => !s.passed).map((s) => s.step)).toEqual(['steps']);
+    const noConsent = await why(members[0] as Member);
+    expect(noConsent.body.steps.filter((s) => !s.passed).map((s) => s.step)).toEqual([
+      'research_consent',
+      'contact_consent',
+      'steps',
+    ]);
+
+    // The team sees the same for someone taking part, by pseudonym; the read is audited.
+    await enrol(members[2] as Member, recruiting.body);
+    const subjects = await team.client.get<{ subjects: { pseudonym: string }[] }>(
+      `/api/v1/research/studies/${id}/subjects`,
+    );
+    const pseudonym = subjects.body.subjects[0]?.pseudonym;
+    const seen = await team.client.get<{ eligible: boolean }>(
+      `/api/v1/research/studies/${id}/subjects/${pseudonym}/eligibility`,
+    );
+    expect(seen.body.eligible).toBe(true);
+    const entries = await app.audit.search({ participantId: (members[2] as Member).accountId, limit: 50 });
+    expect(
+      entries.some(
+        (e) => e.action === 'study.subjects.read' && (e.details as { read?: string }).read === 'eligibility',
+      ),
+    ).toBe(true);
   });
 });
