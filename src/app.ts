@@ -253,7 +253,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       ...(options.clock ? { clock: options.clock } : {}),
     });
     const research = createResearchModule({
-      db: database.db,
+      database,
       access,
       secret,
       isMember: membership.isMember,
@@ -261,6 +261,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       smallCellMinimum: config.smallCellMinimum,
       glucoseReport: insights.service.report,
       requireActor,
+      extracts: { dir: path.join(config.dataDir, 'extracts'), days: config.extractDays },
+      rolesOf: identity.rolesOf,
+      jobs,
+      publicUrl: config.publicUrl,
+      mailer,
+      mailableContact: async (participantId) =>
+        (await membership.wantsMail(participantId)) ? identity.contactOf(participantId) : undefined,
+      invitationMailsPerMinute: config.invitationMailsPerMinute,
       ...(options.clock ? { clock: options.clock } : {}),
     });
     for (const instrument of await libraryInstruments()) {
@@ -280,6 +288,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         await insights.service.recomputeMany(batch.map((job) => job.participantId));
       },
     );
+    await research.work();
     await jobs.work(REMINDER_QUEUE, () => questionnaires.service.sendDueReminders());
     await jobs.schedule(REMINDER_QUEUE, '0 9 * * *');
 
@@ -310,6 +319,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       insights: insights.service,
       coaching: coaching.service,
       research: research.service,
+      dataAccess: research.dataAccess,
+      news: research.news,
+      recruitment: research.recruitment,
       jobs,
       tasks,
       config,

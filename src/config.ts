@@ -43,7 +43,9 @@ export const settings = {
     .string()
     .min(1)
     .default('./data')
-    .describe('Folder of the embedded database and the generated secret key.'),
+    .describe(
+      'Folder of the embedded database, the generated secret key and research extracts (`extracts/`; several app processes must share it).',
+    ),
   TOPFIT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -92,6 +94,24 @@ export const settings = {
     .default(5)
     .describe(
       'How long a process may answer from its memory that a session is valid, instead of asking the database. Changes made in the same process apply at once; with several processes, an ended session or a changed role reaches the others within this time. 0 turns the cache off.',
+    ),
+  INVITATION_MAILS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(60)
+    .describe(
+      'Study invitations are e-mailed at most this many a minute (a batch of thousands goes out over some minutes, sparing the mail server and its reputation).',
+    ),
+  EXTRACT_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(30)
+    .describe(
+      'Days a research extract stays downloadable; then its files are deleted (they can be made again from the approved request).',
     ),
   SMALL_CELL_MINIMUM: z.coerce
     .number()
@@ -159,6 +179,10 @@ export interface Config {
   trustProxy: boolean;
   /** Counts below this are withheld in overviews (small-cell suppression). */
   smallCellMinimum: number;
+  /** Days a research extract stays downloadable. */
+  extractDays: number;
+  /** Study invitations e-mailed per minute, at most. */
+  invitationMailsPerMinute: number;
   /** The largest upload for import, in bytes. */
   maxUploadBytes: number;
   /** Nightscout pulls may reach private-network addresses. */
@@ -207,6 +231,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     trustProxy: env.TRUST_PROXY,
     smallCellMinimum: env.SMALL_CELL_MINIMUM,
+    extractDays: env.EXTRACT_DAYS,
+    invitationMailsPerMinute: env.INVITATION_MAILS_PER_MINUTE,
     maxUploadBytes: env.IMPORT_MAX_MB * 1024 * 1024,
     nightscoutPrivateAddresses: env.NIGHTSCOUT_PRIVATE_ADDRESSES === 'allow',
     demo: {

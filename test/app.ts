@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { type App, buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -19,7 +22,10 @@ export async function createTestApp(
   options: { clock?: () => Date; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const testDb: TestDatabase = await createTestDatabase();
+  // The app's files (research extracts) go to a folder of its own, removed with it.
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'topfit-test-'));
   const config = loadConfig({
+    TOPFIT_DATA_DIR: dataDir,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     TOPFIT_SECRET: 'test-secret-of-at-least-thirty-two-characters',
@@ -41,6 +47,7 @@ export async function createTestApp(
     async stop() {
       await app.close();
       await testDb.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -106,9 +113,11 @@ export class TestClient {
       }
     }
     const text = response.body;
+    const json = /^application\/([a-z+.-]*\+)?json\b/.test(String(response.headers['content-type'] ?? ''));
     return {
       status: response.statusCode,
-      body: (text ? JSON.parse(text) : null) as T,
+      // JSON answers parsed; a download (CSV, text) as its text.
+      body: (text ? (json ? JSON.parse(text) : text) : null) as T,
       headers: response.headers,
     };
   }

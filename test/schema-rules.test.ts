@@ -28,6 +28,10 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   questionnaires: 'versioned questionnaire definitions, the same for everyone',
   studies: 'studies on the panel, their texts and ethics decisions; a reference table under Citus',
   study_team: 'the researchers of each study',
+  data_requests: 'a study team’s requests for data and the data steward’s decisions; no participant in them',
+  extracts: 'the extracts run from approved requests: status, counts and file checksums, no participant',
+  study_news: 'news a study team publishes to those who took part or to the panel; no participant in it',
+  invitation_batches: 'a study team’s batches of invitations: sizes and quotas, no participant in them',
   demo_runs: 'the synthetic populations loaded into a demo database, and how far each load came',
   demo_run_chunks: 'the chunks of citizens each demo load has stored',
 };

@@ -10,8 +10,6 @@ export { coachingRules } from './policy.ts';
 export { type CoachingSeeder, createCoachingSeeder, type SeedCoaching } from './seed.ts';
 export type { CaseloadMember, CoachingService } from './service.ts';
 
-export const coachingMigrations = { module: 'coaching', dir: new URL('./migrations/', import.meta.url) };
-
 /**
  * The `caseload` relation of the access policy (built before the module): the subjects a coach coaches now.
  */

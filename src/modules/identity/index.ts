@@ -18,8 +18,6 @@ export { identityRules } from './policy.ts';
 export { registerAuthentication, requireActor, SESSION_COOKIE } from './routes.ts';
 export { createIdentitySeeder, type IdentitySeeder, type SeedAccount } from './seed.ts';
 
-export const identityMigrations = { module: 'identity', dir: new URL('./migrations/', import.meta.url) };
-
 export interface IdentityModuleDeps {
   db: Db;
   access: AccessPolicy;

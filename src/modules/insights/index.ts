@@ -15,18 +15,13 @@ export { insightsRules } from './policy.ts';
 export { reportAnswer as glucoseReportAnswer, reportQuery as glucoseReportQuery } from './schemas.ts';
 export { createInsightsSeeder, type InsightsSeeder, type SeedTrace } from './seed.ts';
 export type { InsightsService } from './service.ts';
-export { cgmParticipants } from './store.ts';
+export { cgmParticipants, glucoseSummaryWithin } from './store.ts';
 
 /**
  * How many participants' summary jobs one worker takes at a time: one read and one write for all of them, while
  * a batch's readings (up to 91 days each) stay a few tens of megabytes.
  */
 export const GLUCOSE_SUMMARY_BATCH = 50;
-
-export const insightsMigrations = {
-  module: 'insights',
-  dir: new URL('./migrations/', import.meta.url),
-};
 
 /** The participant's glucose summaries for their GDPR export. */
 export function createInsightsExporter(db: Db) {

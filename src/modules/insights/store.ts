@@ -46,6 +46,20 @@ export const cgmParticipants = (minimumDays: number, meanMmol: { min?: number; m
     AND (metrics->>'meanMmol')::float8 >= ${meanMmol.min ?? 0}
     AND (metrics->>'meanMmol')::float8 <= ${meanMmol.max ?? 1000}`;
 
+/**
+ * For research extracts: a subject's latest 14-day glucose summary, if its period ends in their extract window,
+ * as a LATERAL subquery over `subject` (a row with participant_id, period_from, period_to); without parameters,
+ * as COPY … TO needs. `metrics` is the summary's JSON (insights/model.ts `ReportMetrics`).
+ */
+export const glucoseSummaryWithin = (subject: string) => sql<{
+  period_start: Date;
+  period_end: Date;
+  metrics: unknown;
+}>`
+  SELECT g.period_start, g.period_end, g.metrics FROM glucose_summaries g
+  WHERE g.participant_id = ${sql.ref(`${subject}.participant_id`)} AND g.days = 14
+    AND g.period_end > ${sql.ref(`${subject}.period_from`)} AND g.period_end <= ${sql.ref(`${subject}.period_to`)}`;
+
 export function createInsightsStore(base: Db) {
   const db = base.withTables<Tables>();
 

@@ -16,11 +16,6 @@ export { createParticipantSeeder, type ParticipantSeeder, type SeedParticipant }
 export { ERASE_QUEUE } from './service.ts';
 export { memberFacts } from './store.ts';
 
-export const participantsMigrations = {
-  module: 'participants',
-  dir: new URL('./migrations/', import.meta.url),
-};
-
 /** Whether an id is a member of the Citizen Lab: for modules that must only act on participants. */
 export function createParticipantCheck(db: Db) {
   const store = createParticipantsStore(db);

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import { consentingParticipants } from '../consent/index.ts';
 import { cgmParticipants } from '../insights/index.ts';
+import { stepsParticipants } from '../measurements/index.ts';
 import { EDUCATION_LEVELS, SEXES_AT_BIRTH } from '../participants/index.ts';
 import { scoredParticipants } from '../questionnaires/index.ts';
 
@@ -31,6 +32,17 @@ export const criterion = z.discriminatedUnion('field', [
     withinMonths: z.number().int().min(1).max(120),
   }),
   z.object({
+    field: z.literal('steps'),
+    minPerDay: z.number().int().min(0).max(100_000),
+    withinDays: z.number().int().min(7).max(365),
+  }),
+  z.object({
+    field: z.literal('other_studies'),
+    exclude: z
+      .union([z.literal('any'), z.array(z.uuid()).min(1).max(50)])
+      .describe('Those taking part in any other study, or in these studies, are not eligible.'),
+  }),
+  z.object({
     field: z.literal('cgm'),
     minDays: z.number().min(1).max(14),
     meanMmolMin: z.number().min(1).max(30).optional(),
@@ -51,9 +63,16 @@ export type Criteria = z.infer<typeof criteria>;
 export type Step = {
   key: 'members' | 'research_consent' | 'contact_consent' | Criterion['field'];
   criterion?: Criterion;
-} & ({ condition: RawBuilder<unknown> } | { members: RawBuilder<{ participant_id: string }> });
+} & Test;
 
-type Test = { condition: RawBuilder<unknown> } | { members: RawBuilder<{ participant_id: string }> };
+/**
+ * How a step decides: a condition on `m`; `members`, a subquery of those who pass; or `excluded`, a subquery of
+ * those who do not.
+ */
+type Test =
+  | { condition: RawBuilder<unknown> }
+  | { members: RawBuilder<{ participant_id: string }> }
+  | { excluded: RawBuilder<{ participant_id: string }> };
 
 const MONTHS_PER_YEAR = 12;
 
@@ -69,7 +88,15 @@ function ageCondition(c: Extract<Criterion, { field: 'age' }>, now: Date): RawBu
   return parts.length === 0 ? sql`TRUE` : sql.join(parts, sql` AND `);
 }
 
-function testOf(c: Criterion, now: Date): Test {
+/** What compiling needs from the research module's own tables: those taking part in other studies. */
+export interface CriteriaContext {
+  now: Date;
+  /** Those taking part in studies other than the one being counted: any, or those listed. */
+  inOtherStudies: (studies: 'any' | string[]) => RawBuilder<{ participant_id: string }>;
+}
+
+function testOf(c: Criterion, context: CriteriaContext): Test {
+  const { now } = context;
   switch (c.field) {
     case 'age':
       return { condition: ageCondition(c, now) };
@@ -86,15 +113,22 @@ function testOf(c: Criterion, now: Date): Test {
     }
     case 'cgm':
       return { members: cgmParticipants(c.minDays, { min: c.meanMmolMin, max: c.meanMmolMax }) };
+    case 'steps':
+      return { members: stepsParticipants(c.minPerDay, new Date(now.getTime() - c.withinDays * 86_400_000)) };
+    case 'other_studies':
+      return { excluded: context.inOtherStudies(c.exclude) };
   }
 }
 
-/** The funnel's steps: every member, the two required consents, then each criterion in the given order. */
-export function compileCriteria(value: Criteria, now: Date): Step[] {
+/**
+ * The funnel's steps for a study: every member, the two required consents, then each criterion in the given
+ * order.
+ */
+export function compileCriteria(value: Criteria, context: CriteriaContext): Step[] {
   return [
     { key: 'members', condition: sql`TRUE` },
     { key: 'research_consent', members: consentingParticipants('research') },
     { key: 'contact_consent', members: consentingParticipants('study_contact') },
-    ...value.all.map((c): Step => ({ key: c.field, criterion: c, ...testOf(c, now) })),
+    ...value.all.map((c): Step => ({ key: c.field, criterion: c, ...testOf(c, context) })),
   ];
 }

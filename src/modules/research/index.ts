@@ -1,16 +1,22 @@
 import type { FastifyRequest } from 'fastify';
-import type { AccessPolicy, Actor, RelationResolver } from '../../platform/access/index.ts';
-import type { Db } from '../../platform/db/index.ts';
+import type { AccessPolicy, Actor, RelationResolver, Role } from '../../platform/access/index.ts';
+import type { Database, Db } from '../../platform/db/index.ts';
 import { exportRows, type TableExport } from '../../platform/export/index.ts';
+import type { Jobs } from '../../platform/jobs/index.ts';
+import type { Mailer } from '../../platform/mail/index.ts';
 import { createSecretBox } from '../../platform/secrets/index.ts';
+import { createDataAccessService, EXTRACT_EXPIRY_QUEUE, EXTRACT_QUEUE } from './data-access.ts';
+import { createNewsService, NEWS_MAIL_QUEUE } from './news.ts';
+import { createRecruitmentService, INVITATION_MAIL_QUEUE, INVITATION_REMINDER_QUEUE } from './recruitment.ts';
 import { type GlucoseReportReader, researchRoutes } from './routes.ts';
 import { createResearchService } from './service.ts';
 import { createResearchStore } from './store.ts';
 
+export type { DataAccessService } from './data-access.ts';
+export type { NewsService } from './news.ts';
 export { researchRules } from './policy.ts';
+export type { RecruitmentService } from './recruitment.ts';
 export type { ResearchService, StudyForParticipant, StudySubject } from './service.ts';
-
-export const researchMigrations = { module: 'research', dir: new URL('./migrations/', import.meta.url) };
 
 /**
  * The `study` relation of the access policy (built before the module): the subjects taking part (enrolled,
@@ -42,6 +48,31 @@ export function createResearchExporter(db: Db) {
         })),
       ),
     },
+    {
+      table: 'study_news_mailings',
+      description: {
+        nl: 'Nieuws uit studies dat wij u per e-mail stuurden, en wanneer (leeg: u wilde geen e-mail).',
+        en: 'News from studies we e-mailed you, and when (empty: you wanted no e-mail).',
+      },
+      rows: exportRows(await store.mailingsOf(participantId)),
+    },
+    {
+      table: 'study_invitations',
+      description: {
+        nl: 'De studies waarvoor u bent uitgenodigd: wanneer, of we u mailden en herinnerden, en uw antwoord.',
+        en: 'The studies you were invited to: when, whether we mailed and reminded you, and your answer.',
+      },
+      rows: exportRows(
+        (await store.invitationsOf(participantId)).map((row) => ({
+          study_id: row.study_id,
+          invited_at: row.invited_at,
+          mailed_at: row.mailed_at,
+          reminded_at: row.reminded_at,
+          response: row.response,
+          responded_at: row.responded_at,
+        })),
+      ),
+    },
   ];
 }
 
@@ -53,7 +84,7 @@ export function createResearchEraser(db: Db) {
 
 /** Research on the panel: studies, their teams, e-consent enrolment, and the `study` relation. */
 export function createResearchModule(deps: {
-  db: Db;
+  database: Database;
   access: AccessPolicy;
   /** The platform secret: the studies' pseudonym keys are sealed under a key derived from it. */
   secret: string;
@@ -62,19 +93,103 @@ export function createResearchModule(deps: {
   smallCellMinimum: number;
   glucoseReport: GlucoseReportReader;
   requireActor: (request: FastifyRequest) => Actor;
+  /** Where extracts are written, and how many days they stay. */
+  extracts: { dir: string; days: number };
+  rolesOf: (accountId: string) => Promise<Role[]>;
+  jobs: Jobs;
+  publicUrl: string;
+  mailer: Pick<Mailer, 'send'>;
+  /** Where to write to a member who wants e-mail from the Citizen Lab. */
+  mailableContact: (participantId: string) => Promise<{ email: string; locale: 'nl' | 'en' } | undefined>;
+  /** Invitation e-mails per minute, at most. */
+  invitationMailsPerMinute: number;
   clock?: () => Date;
 }) {
+  const store = createResearchStore(deps.database.db);
+  const keys = createSecretBox(deps.secret, 'study-pseudonym-keys');
+  const clock = deps.clock ?? (() => new Date());
   const research = createResearchService({
-    store: createResearchStore(deps.db),
+    store,
     access: deps.access,
-    keys: createSecretBox(deps.secret, 'study-pseudonym-keys'),
-    clock: deps.clock ?? (() => new Date()),
+    keys,
+    clock,
     isMember: deps.isMember,
     isResearcher: deps.isResearcher,
     smallCellMinimum: deps.smallCellMinimum,
   });
+  const dataAccess = createDataAccessService({
+    database: deps.database,
+    store,
+    access: deps.access,
+    keys,
+    clock,
+    extractsDir: deps.extracts.dir,
+    extractDays: deps.extracts.days,
+    rolesOf: deps.rolesOf,
+    queueExtract: async (extractId) => {
+      await deps.jobs.send(EXTRACT_QUEUE, { extractId }, { key: extractId });
+    },
+  });
+  const news = createNewsService({
+    store,
+    access: deps.access,
+    clock,
+    publicUrl: deps.publicUrl,
+    mailableContact: deps.mailableContact,
+    send: (message) => deps.mailer.send(message),
+    queueMailing: async (newsId) => {
+      await deps.jobs.send(NEWS_MAIL_QUEUE, { newsId }, { key: newsId });
+    },
+  });
+  const recruitment = createRecruitmentService({
+    store,
+    access: deps.access,
+    clock,
+    secret: deps.secret,
+    publicUrl: deps.publicUrl,
+    smallCellMinimum: deps.smallCellMinimum,
+    mailsPerMinute: deps.invitationMailsPerMinute,
+    mailableContact: deps.mailableContact,
+    send: (message) => deps.mailer.send(message),
+    queueMailing: async (batchId, delaySeconds, round) => {
+      await deps.jobs.send(
+        INVITATION_MAIL_QUEUE,
+        { batchId, round },
+        { key: `${batchId}:${round}`, startAfterSeconds: delaySeconds },
+      );
+    },
+  });
   return {
     service: research,
-    routes: researchRoutes({ research, glucoseReport: deps.glucoseReport, requireActor: deps.requireActor }),
+    dataAccess,
+    news,
+    recruitment,
+    routes: researchRoutes({
+      research,
+      dataAccess,
+      news,
+      recruitment,
+      glucoseReport: deps.glucoseReport,
+      requireActor: deps.requireActor,
+    }),
+    /**
+     * Runs extracts, news and invitation mailings in this process; deletes expired extracts every hour and sends
+     * invitation reminders every day.
+     */
+    async work() {
+      await deps.jobs.work<{ extractId: string }>(EXTRACT_QUEUE, (job) =>
+        dataAccess.runExtract(job.extractId).then(() => ({})),
+      );
+      await deps.jobs.work(EXTRACT_EXPIRY_QUEUE, async () => ({
+        expired: await dataAccess.expireExtracts(),
+      }));
+      await deps.jobs.schedule(EXTRACT_EXPIRY_QUEUE, '17 * * * *');
+      await deps.jobs.work<{ newsId: string }>(NEWS_MAIL_QUEUE, (job) => news.mail(job.newsId));
+      await deps.jobs.work<{ batchId: string; round: number }>(INVITATION_MAIL_QUEUE, (job) =>
+        recruitment.mailBatch(job.batchId, job.round),
+      );
+      await deps.jobs.work(INVITATION_REMINDER_QUEUE, () => recruitment.sendReminders());
+      await deps.jobs.schedule(INVITATION_REMINDER_QUEUE, '0 10 * * *');
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { Criteria, Step } from './criteria.ts';
+import type { DatasetKey } from './datasets.ts';
 
 /** Studies on the panel: their lifecycle and who takes part, as FHIR ResearchStudy and ResearchSubject see them. */
 
@@ -57,4 +58,127 @@ export interface Feasibility {
   funnel: (ShownCount & { step: Step['key']; criterion?: Step['criterion'] })[];
   byMunicipality: (ShownCount & { code: string })[];
   byAgeBand: (ShownCount & { band: string })[];
+}
+
+/** Why someone is or is not eligible: each step of the study's criteria, and whether they pass it. */
+export interface Eligibility {
+  eligible: boolean;
+  steps: { step: Step['key']; criterion?: Step['criterion']; passed: boolean }[];
+}
+
+/** Data access: a team's request for a data set, reviewed by a data steward, run as extracts. */
+export const REQUEST_STATUSES = ['submitted', 'approved', 'rejected'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export const EXTRACT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expired'] as const;
+export type ExtractStatus = (typeof EXTRACT_STATUSES)[number];
+
+/**
+ * The formats an extract is written in: CSV (always with its codebook, SPSS syntax and R script) and FHIR R4
+ * Bulk Data NDJSON (a file per resource type).
+ */
+export const EXTRACT_FORMATS = ['csv', 'fhir'] as const;
+export type ExtractFormat = (typeof EXTRACT_FORMATS)[number];
+
+/** One data set of a request and the variables asked for (the pseudonym always comes with them). */
+export interface DatasetRequest {
+  dataset: DatasetKey;
+  variables: string[];
+}
+
+export interface DataRequest {
+  id: string;
+  studyId: string;
+  requestedBy: string;
+  datasets: DatasetRequest[];
+  period: { from: string; to: string };
+  purpose: string;
+  formats: ExtractFormat[];
+  status: RequestStatus;
+  conditions: string | null;
+  decisionNote: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+}
+
+/** One file of an extract, as its manifest lists it. */
+export interface ManifestFile {
+  name: string;
+  bytes: number;
+  sha256: string;
+  /** Data rows (not the header), for the data files. */
+  rows?: number;
+}
+
+export interface Manifest {
+  extractId: string;
+  studyId: string;
+  requestId: string;
+  createdAt: string;
+  /** The version of the study's pseudonym key the pseudonyms were made with. */
+  pseudonymKeyVersion: number;
+  participants: number;
+  period: { from: string; to: string };
+  conditions: string | null;
+  files: ManifestFile[];
+}
+
+export interface Extract {
+  id: string;
+  requestId: string;
+  studyId: string;
+  status: ExtractStatus;
+  progress: { done: number; total: number };
+  participants: number | null;
+  manifest: Manifest | null;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/** Who a study's news is for: those who took part, or the whole panel. */
+export const NEWS_AUDIENCES = ['participants', 'panel'] as const;
+export type NewsAudience = (typeof NEWS_AUDIENCES)[number];
+
+export interface StudyNews {
+  id: string;
+  studyId: string;
+  studyTitle: { nl: string; en: string };
+  title: { nl: string; en: string };
+  body: { nl: string; en: string };
+  audience: NewsAudience;
+  publishedAt: Date;
+}
+
+/** Recruitment: who may be invited is decided by the study's criteria; the team sees counts only. */
+export const STRATIFICATIONS = ['sex', 'age_band', 'municipality'] as const;
+export type Stratification = (typeof STRATIFICATIONS)[number];
+export const INVITATION_RESPONSES = ['interested', 'declined'] as const;
+export type InvitationResponse = (typeof INVITATION_RESPONSES)[number];
+
+/** A batch of invitations as the team sees it: counts, each withheld below the small-cell minimum. */
+export interface InvitationBatch {
+  id: string;
+  createdAt: Date;
+  requested: number;
+  stratifyBy: Stratification | null;
+  perStratum: number | null;
+  invited: ShownCount['count'];
+  mailed: ShownCount['count'];
+  reminded: ShownCount['count'];
+  interested: ShownCount['count'];
+  declined: ShownCount['count'];
+  noAnswer: ShownCount['count'];
+}
+
+/** An invitation as the invited member sees it. */
+export interface Invitation {
+  studyId: string;
+  title: { nl: string; en: string };
+  summary: { nl: string; en: string };
+  studyStatus: StudyStatus;
+  invitedAt: Date;
+  response: InvitationResponse | null;
+  respondedAt: Date | null;
 }

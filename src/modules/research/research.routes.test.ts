@@ -2,6 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
 import { citizenWithFortnight } from '../../../test/glucose.ts';
 import { pseudonymOf } from './pseudonyms.ts';
+import {
+  type Client,
+  decide,
+  draft,
+  enrol,
+  ethics,
+  recruitingStudy,
+  type StudyBody,
+} from './test-support.ts';
 
 // A study's life on the platform, told as it goes: a researcher drafts it, records the ethics decision, a data
 // steward approves it, recruitment opens, members sign its e-consent, the team sees those taking part by
@@ -13,47 +22,6 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(() => app?.stop());
-
-type Client = Awaited<ReturnType<typeof createStaff>>['client'];
-interface StudyBody {
-  id: string;
-  status: string;
-  consent: { version: number; sha256: string };
-  team: { accountId: string; role: string }[];
-  code?: string;
-}
-
-const draft = {
-  title: { nl: 'Glucose na de maaltijd', en: 'Glucose after meals' },
-  summary: { nl: 'Hoe reageert uw glucose op eten?', en: 'How does your glucose respond to food?' },
-  consent: { nl: 'Ik doe mee aan deze studie.', en: 'I take part in this study.' },
-};
-const ethics = {
-  committee: 'METC Oost-Nederland',
-  reference: 'NL12345.091.26',
-  decidedOn: '2026-10-01',
-  documentSha256: 'a'.repeat(64),
-};
-
-async function recruitingStudy(pi: Client, steward: Client): Promise<StudyBody> {
-  const created = await pi.post<StudyBody>('/api/v1/research/studies', draft);
-  expect(created.status).toBe(201);
-  const id = created.body.id;
-  expect((await pi.patch(`/api/v1/research/studies/${id}`, { ethics })).status).toBe(200);
-  expect((await steward.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' })).status).toBe(200);
-  const open = await pi.post<StudyBody>(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' });
-  expect(open.status).toBe(200);
-  return open.body;
-}
-
-async function decide(member: { client: Client }, purposeKey: string, decision: 'granted' | 'refused') {
-  const answer = await member.client.post('/api/v1/me/consents', {
-    purposeKey,
-    decision,
-    documentVersion: 1,
-  });
-  expect(answer.status).toBe(201);
-}
 
 describe('a study’s lifecycle', () => {
   it('recruits only after the ethics decision and a data steward’s approval; a draft alone can change', async () => {
@@ -119,6 +87,13 @@ describe('taking part', () => {
       accountId: colleague.accountId,
     });
     expect(added.body.team.map((m) => m.role)).toEqual(['principal_investigator', 'researcher']);
+    // The colleague's list holds the study with its whole team; a data steward's list holds every study.
+    const listed = await colleague.client.get<{ studies: StudyBody[] }>('/api/v1/research/studies');
+    expect(listed.body.studies.map((s) => [s.id, s.team.map((m) => m.accountId)])).toEqual([
+      [study.id, [pi.accountId, colleague.accountId]],
+    ]);
+    const all = await steward.client.get<{ studies: StudyBody[] }>('/api/v1/research/studies');
+    expect(all.body.studies.find((s) => s.id === study.id)?.team).toHaveLength(2);
 
     const member = await citizenWithFortnight(app);
     const signature = { consentVersion: study.consent.version, consentSha256: study.consent.sha256 };
@@ -249,5 +224,30 @@ describe('taking part', () => {
         (s) => s.id,
       ),
     ).not.toContain(hidden.body.id);
+  });
+  it('completes those still taking part when the study completes; who stopped stays withdrawn', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const study = await recruitingStudy(pi.client, steward.client);
+    const staying = await joinedCitizen(app);
+    const leaving = await joinedCitizen(app);
+    for (const member of [staying, leaving]) {
+      await decide(member, 'research', 'granted');
+      await enrol(member, study);
+    }
+    await leaving.client.post(`/api/v1/me/studies/${study.id}/withdrawal`);
+    for (const to of ['closed', 'completed']) {
+      expect((await pi.client.post(`/api/v1/research/studies/${study.id}/status`, { to })).status).toBe(200);
+    }
+    const subjects = await pi.client.get<{ subjects: { status: string }[] }>(
+      `/api/v1/research/studies/${study.id}/subjects`,
+    );
+    expect(subjects.body.subjects.map((s) => s.status)).toEqual(['completed']);
+    const statusOf = async (member: typeof staying) =>
+      (
+        await member.client.get<{ studies: { id: string; myStatus: string }[] }>('/api/v1/me/studies')
+      ).body.studies.find((s) => s.id === study.id)?.myStatus;
+    expect(await statusOf(staying)).toBe('completed');
+    expect(await statusOf(leaving)).toBe('withdrawn');
   });
 });

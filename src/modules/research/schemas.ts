@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { criteria, criterion } from './criteria.ts';
-import { STUDY_STATUSES, SUBJECT_STATUSES } from './model.ts';
+import { DATASET_KEYS } from './datasets.ts';
+import {
+  EXTRACT_FORMATS,
+  EXTRACT_STATUSES,
+  INVITATION_RESPONSES,
+  NEWS_AUDIENCES,
+  REQUEST_STATUSES,
+  STRATIFICATIONS,
+  STUDY_STATUSES,
+  SUBJECT_STATUSES,
+} from './model.ts';
 import { PSEUDONYM } from './pseudonyms.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -39,6 +49,20 @@ export const studyChanges = studyInput.partial().extend({
   criteria: criteria.optional().describe('The eligibility criteria (all must hold), as data.'),
 });
 
+const stepKey = z.enum([
+  'members',
+  'research_consent',
+  'contact_consent',
+  'age',
+  'sex',
+  'municipality',
+  'education',
+  'findrisc',
+  'steps',
+  'other_studies',
+  'cgm',
+]);
+
 export const feasibilityInput = z.object({
   criteria: criteria.optional().describe('Criteria to count with; the study’s own when absent.'),
 });
@@ -47,23 +71,18 @@ export const feasibility = z.object({
   smallCellMinimum: z.number().int(),
   funnel: z.array(
     z.object({
-      step: z.enum([
-        'members',
-        'research_consent',
-        'contact_consent',
-        'age',
-        'sex',
-        'municipality',
-        'education',
-        'findrisc',
-        'cgm',
-      ]),
+      step: stepKey,
       criterion: criterion.optional(),
       count: shownCount,
     }),
   ),
   byMunicipality: z.array(z.object({ code: z.string(), count: shownCount })),
   byAgeBand: z.array(z.object({ band: z.string(), count: shownCount })),
+});
+
+export const eligibility = z.object({
+  eligible: z.boolean(),
+  steps: z.array(z.object({ step: stepKey, criterion: criterion.optional(), passed: z.boolean() })),
 });
 
 export const advance = z.object({ to: z.enum(STUDY_STATUSES).describe('The next status of the lifecycle.') });
@@ -111,3 +130,175 @@ export const subjects = z.object({
     }),
   ),
 });
+
+export const requestParams = z.object({ requestId: z.uuid() });
+export const extractParams = z.object({ extractId: z.uuid() });
+export const fileParams = z.object({
+  extractId: z.uuid(),
+  name: z.string().regex(/^[A-Za-z0-9_-]+\.(csv|sps|R|json|ndjson)$/, 'a file name of the extract'),
+});
+
+const variableName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a variable name of the data set');
+export const dataRequestInput = z.object({
+  datasets: z
+    .array(
+      z.object({
+        dataset: z.enum(DATASET_KEYS).describe('A data set of the catalogue (GET /research/datasets).'),
+        variables: z
+          .array(variableName)
+          .max(50)
+          .describe('Its variables; the pseudonym always comes with them.'),
+      }),
+    )
+    .min(1)
+    .max(DATASET_KEYS.length),
+  period: z
+    .object({ from: z.iso.date(), to: z.iso.date() })
+    .describe('The calendar days (Europe/Amsterdam) of measurements and scores, both included.'),
+  purpose: text(4000).describe('What the data are for: the analysis of the protocol they serve.'),
+  formats: z
+    .array(z.enum(EXTRACT_FORMATS))
+    .min(1)
+    .default(['csv'])
+    .describe('csv: CSV with codebook, SPSS syntax and R script; fhir: FHIR R4 Bulk Data NDJSON.'),
+});
+
+export const dataRequest = z.object({
+  id: z.uuid(),
+  studyId: z.uuid(),
+  requestedBy: z.uuid(),
+  datasets: z.array(z.object({ dataset: z.enum(DATASET_KEYS), variables: z.array(z.string()) })),
+  period: z.object({ from: z.string(), to: z.string() }),
+  purpose: z.string(),
+  formats: z.array(z.enum(EXTRACT_FORMATS)),
+  status: z.enum(REQUEST_STATUSES),
+  conditions: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  decidedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+export const dataRequests = z.object({ requests: z.array(dataRequest) });
+export const reviewQueue = z.object({
+  requests: z.array(dataRequest.extend({ studyTitle: bilingual(200) })),
+});
+export const decision = z.object({
+  status: z.enum(['approved', 'rejected']),
+  conditions: text(4000)
+    .optional()
+    .describe('Conditions of use that come with an approval (in every manifest).'),
+  note: text(4000).optional().describe('A note to the study team.'),
+});
+
+const manifest = z.object({
+  extractId: z.uuid(),
+  studyId: z.uuid(),
+  requestId: z.uuid(),
+  createdAt: z.string(),
+  pseudonymKeyVersion: z.number().int(),
+  participants: z.number().int(),
+  period: z.object({ from: z.string(), to: z.string() }),
+  conditions: z.string().nullable(),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      bytes: z.number().int(),
+      sha256: z.string(),
+      rows: z.number().int().optional(),
+    }),
+  ),
+});
+export const extract = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  studyId: z.uuid(),
+  status: z.enum(EXTRACT_STATUSES),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  participants: z.number().int().nullable(),
+  manifest: manifest.nullable(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  finishedAt: z.date().nullable(),
+  expiresAt: z.date().nullable(),
+});
+export const extracts = z.object({ extracts: z.array(extract) });
+
+const bilingualText = z.object({ nl: z.string(), en: z.string() });
+export const datasetCatalogue = z.object({
+  datasets: z.array(
+    z.object({
+      key: z.enum(DATASET_KEYS),
+      label: bilingualText,
+      rowIs: bilingualText,
+      timeBound: z.boolean(),
+      variables: z.array(
+        z.object({
+          name: z.string(),
+          label: bilingualText,
+          type: z.enum(['string', 'integer', 'decimal', 'date', 'datetime']),
+          unit: z.string().optional(),
+          decimals: z.number().int().optional(),
+          codes: z.array(z.object({ value: z.string(), label: bilingualText })).optional(),
+          source: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const newsInput = z.object({
+  title: bilingual(200).describe('The headline, in Dutch and English.'),
+  body: bilingual(10_000).describe(
+    'The news or result in plain language; paragraphs separated by a blank line.',
+  ),
+  audience: z
+    .enum(NEWS_AUDIENCES)
+    .describe('participants: those who take or took part; panel: every member of the Citizen Lab.'),
+});
+export const news = z.object({
+  id: z.uuid(),
+  studyId: z.uuid(),
+  studyTitle: bilingualText,
+  title: bilingualText,
+  body: bilingualText,
+  audience: z.enum(NEWS_AUDIENCES),
+  publishedAt: z.date(),
+});
+export const newsList = z.object({ news: z.array(news) });
+
+export const inviteInput = z.object({
+  size: z.number().int().min(1).max(5000).describe('How many to invite at most in this batch.'),
+  stratifyBy: z.enum(STRATIFICATIONS).optional().describe('Spread the invitations over strata.'),
+  perStratum: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('With stratifyBy: at most this many invitations per stratum, over all the study’s batches.'),
+});
+const shownNumber = z.number().int().nullable().describe('null: fewer than the small-cell minimum.');
+export const invitationBatch = z.object({
+  id: z.uuid(),
+  createdAt: z.date(),
+  requested: z.number().int(),
+  stratifyBy: z.enum(STRATIFICATIONS).nullable(),
+  perStratum: z.number().int().nullable(),
+  invited: shownNumber,
+  mailed: shownNumber,
+  reminded: shownNumber,
+  interested: shownNumber,
+  declined: shownNumber,
+  noAnswer: shownNumber,
+});
+export const recruitment = z.object({ batches: z.array(invitationBatch) });
+export const invitation = z.object({
+  studyId: z.uuid(),
+  title: bilingualText,
+  summary: bilingualText,
+  studyStatus: z.enum(STUDY_STATUSES),
+  invitedAt: z.date(),
+  response: z.enum(INVITATION_RESPONSES).nullable(),
+  respondedAt: z.date().nullable(),
+});
+export const invitations = z.object({ invitations: z.array(invitation) });
+export const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an invitation link') });
+export const answer = z.object({ response: z.enum(INVITATION_RESPONSES) });

@@ -4,6 +4,7 @@ import { conflict, DomainError, invalidFields, notFound } from '../../platform/e
 import type { SecretBox } from '../../platform/secrets/index.ts';
 import { type Criteria, compileCriteria } from './criteria.ts';
 import {
+  type Eligibility,
   ENROLLING,
   type EthicsDecision,
   type Feasibility,
@@ -15,7 +16,13 @@ import {
   type TeamRole,
 } from './model.ts';
 import { newStudyKey, PSEUDONYM, pseudonymOf } from './pseudonyms.ts';
-import type { ResearchStore, StudyRow, SubjectRow, TeamRow } from './store.ts';
+import {
+  criteriaContextOf,
+  type ResearchStore,
+  type StudyRow,
+  type SubjectRow,
+  type TeamRow,
+} from './store.ts';
 
 export interface ResearchDeps {
   store: ResearchStore;
@@ -139,6 +146,33 @@ export function createResearchService(deps: ResearchDeps) {
     return (participantId: string) => pseudonymOf(key, row.pseudonym_key_version, participantId);
   };
 
+  /**
+   * The participant behind a pseudonym of the study, for the team's reads of their data (which the owning
+   * module checks with the policy); "not found" for anyone not taking part.
+   */
+  async function participantOf(actor: Actor, studyId: string, pseudonym: string): Promise<string> {
+    const { row } = await teamStudy(actor, studyId);
+    if (!PSEUDONYM.test(pseudonym)) throw notFound('This participant');
+    const of = pseudonymsOf(row);
+    const subject = (await store.subjectsOf(studyId)).find((s) => of(s.participant_id) === pseudonym);
+    if (!subject || !TAKING_PART.includes(subject.status)) throw notFound('This participant');
+    return subject.participant_id;
+  }
+
+  async function explain(row: StudyRow, participantId: string): Promise<Eligibility> {
+    const steps = compileCriteria(row.criteria, criteriaContextOf(row.id, clock()));
+    const passed = await store.stepsPassedBy(steps, participantId);
+    if (!passed) throw new DomainError('forbidden', 'Join the Citizen Lab first.');
+    return {
+      eligible: passed.every(Boolean),
+      steps: steps.map((step, i) => ({
+        step: step.key,
+        ...(step.criterion ? { criterion: step.criterion } : {}),
+        passed: passed[i] === true,
+      })),
+    };
+  }
+
   async function participantStudy(studyId: string) {
     const row = await store.study(studyId);
     if (!row || row.status === 'draft' || row.status === 'approved') throw notFound('This study');
@@ -190,7 +224,8 @@ export function createResearchService(deps: ResearchDeps) {
         : actor.roles.includes('researcher')
           ? await store.studiesOf(actor.accountId)
           : [];
-      return Promise.all(rows.map(async (row) => toStudy(row, await store.team(row.id))));
+      const teams = await store.teamsOf(rows.map((row) => row.id));
+      return rows.map((row) => toStudy(row, teams.get(row.id) ?? []));
     },
 
     /** The team changes a draft: its texts and its ethics decision. Approved studies no longer change. */
@@ -235,7 +270,7 @@ export function createResearchService(deps: ResearchDeps) {
     async feasibility(actor: Actor, studyId: string, criteria?: Criteria): Promise<Feasibility> {
       const { row } = await teamStudy(actor, studyId);
       const now = clock();
-      const steps = compileCriteria(criteria ?? row.criteria, now);
+      const steps = compileCriteria(criteria ?? row.criteria, criteriaContextOf(studyId, now));
       const counts = await store.feasibility(steps, now);
       const minimum = deps.smallCellMinimum;
       const shown = (count: number) => (count < minimum ? null : count);
@@ -381,17 +416,38 @@ export function createResearchService(deps: ResearchDeps) {
     },
 
     /**
-     * The participant behind a pseudonym of the study, for the team's reads of their data (which the owning
-     * module checks with the policy); "not found" for anyone not taking part.
+     * Why a member is or is not eligible for a study: each step of its criteria (the two consents first) and
+     * whether they pass it, judged on their own facts now. For the member themself, while the study is open to
+     * participants.
      */
-    async participantOf(actor: Actor, studyId: string, pseudonym: string): Promise<string> {
-      const { row } = await teamStudy(actor, studyId);
-      if (!PSEUDONYM.test(pseudonym)) throw notFound('This participant');
-      const of = pseudonymsOf(row);
-      const subject = (await store.subjectsOf(studyId)).find((s) => of(s.participant_id) === pseudonym);
-      if (!subject || !TAKING_PART.includes(subject.status)) throw notFound('This participant');
-      return subject.participant_id;
+    async eligibility(actor: Actor, studyId: string): Promise<Eligibility> {
+      const row = await participantStudy(studyId);
+      await access.require(actor, {
+        action: 'study.eligibility',
+        purpose: 'self_service',
+        subject: actor.accountId,
+        resourceId: studyId,
+      });
+      return explain(row, actor.accountId);
     },
+
+    /**
+     * The same explanation for the study team, of someone taking part, by pseudonym (a read of their data: the
+     * policy decides, with the relation `study` and research consent, and it is audited).
+     */
+    async subjectEligibility(actor: Actor, studyId: string, pseudonym: string): Promise<Eligibility> {
+      const participantId = await participantOf(actor, studyId, pseudonym);
+      await access.require(actor, {
+        action: 'study.subjects.read',
+        purpose: 'research',
+        subject: participantId,
+        resourceId: studyId,
+        details: { read: 'eligibility' },
+      });
+      return explain((await store.study(studyId)) as StudyRow, participantId);
+    },
+
+    participantOf,
   };
 }
 

@@ -1,8 +1,21 @@
-import { type Selectable, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import { memberFacts } from '../participants/index.ts';
 import type { Criteria, Step } from './criteria.ts';
-import { type StudyStatus, type SubjectStatus, TAKING_PART, type TeamRole } from './model.ts';
+import {
+  type DatasetRequest,
+  type ExtractFormat,
+  type ExtractStatus,
+  type InvitationResponse,
+  type Manifest,
+  type NewsAudience,
+  type RequestStatus,
+  type Stratification,
+  type StudyStatus,
+  type SubjectStatus,
+  TAKING_PART,
+  type TeamRole,
+} from './model.ts';
 
 type Tables = {
   studies: {
@@ -30,6 +43,72 @@ type Tables = {
     approved_at: Date | null;
   };
   study_team: { study_id: string; account_id: string; role: TeamRole; added_at: Date };
+  data_requests: {
+    id: string;
+    study_id: string;
+    requested_by: string;
+    datasets: DatasetRequest[];
+    period_from: string;
+    period_to: string;
+    purpose: string;
+    formats: ExtractFormat[];
+    status: RequestStatus;
+    conditions: string | null;
+    decision_note: string | null;
+    decided_by: string | null;
+    decided_at: Date | null;
+    created_at: Date;
+  };
+  extracts: {
+    id: string;
+    request_id: string;
+    study_id: string;
+    started_by: string;
+    status: ExtractStatus;
+    progress_done: number;
+    progress_total: number;
+    participants: number | null;
+    manifest: Manifest | null;
+    error: string | null;
+    created_at: Date;
+    started_at: Date | null;
+    finished_at: Date | null;
+    expires_at: Date | null;
+  };
+  study_news: {
+    id: string;
+    study_id: string;
+    title_nl: string;
+    title_en: string;
+    body_nl: string;
+    body_en: string;
+    audience: NewsAudience;
+    published_by: string;
+    published_at: Date;
+  };
+  study_news_mailings: { participant_id: string; news_id: string; mailed_at: Date | null };
+  invitation_batches: {
+    id: string;
+    study_id: string;
+    requested: number;
+    invited: number;
+    stratify_by: Stratification | null;
+    per_stratum: number | null;
+    created_by: string;
+    created_at: Date;
+  };
+  study_invitations: {
+    participant_id: string;
+    study_id: string;
+    batch_id: string;
+    stratum: string | null;
+    token_sha256: string;
+    invited_at: Date;
+    mailed_at: Date | null;
+    reminded_at: Date | null;
+    response: InvitationResponse | null;
+    responded_at: Date | null;
+  };
   study_participants: {
     participant_id: string;
     study_id: string;
@@ -44,9 +123,15 @@ type Tables = {
 
 export type StudyRow = Selectable<Tables['studies']>;
 /** jsonb goes in as its JSON text on both engines, and comes back parsed. */
-const json = (value: Criteria) => JSON.stringify(value) as unknown as Criteria;
+const jsonText = <T>(value: T) => JSON.stringify(value) as unknown as T;
+const json = (value: Criteria) => jsonText(value);
 export type TeamRow = Selectable<Tables['study_team']>;
 export type SubjectRow = Selectable<Tables['study_participants']>;
+export type DataRequestRow = Selectable<Tables['data_requests']>;
+export type ExtractRow = Selectable<Tables['extracts']>;
+export type NewsRow = Selectable<Tables['study_news']>;
+export type BatchRow = Selectable<Tables['invitation_batches']>;
+export type InvitationRow = Selectable<Tables['study_invitations']>;
 type NewStudy = Omit<
   StudyRow,
   'status' | 'approved_by' | 'approved_at' | 'pseudonym_key_version' | 'criteria'
@@ -67,6 +152,50 @@ type StudyChanges = Partial<
     | 'ethics_document_sha256'
   >
 > & { criteria?: Criteria };
+
+/** Those taking part (enrolled, or completed) in studies other than this one: any, or those listed. */
+export const participantsOfOtherStudies = (studyId: string, studies: 'any' | string[]) => sql<{
+  participant_id: string;
+}>`
+  SELECT DISTINCT participant_id FROM study_participants
+  WHERE study_id <> ${studyId} AND status = ANY(${[...TAKING_PART]}::text[])
+    ${studies === 'any' ? sql`` : sql`AND study_id = ANY(${studies}::uuid[])`}`;
+
+/** A member's age band now, from birth year and month (`m`). */
+function ageBand(now: Date) {
+  const nowMonths = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
+  const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
+  return sql<string>`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
+    WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
+}
+
+/**
+ * Each step as a flag column `f<i>` over member facts `m`: its condition, or whether the member is in (`members`)
+ * or not in (`excluded`) the step's set, which is left-joined as `j<i>` (each set yields a participant at most
+ * once).
+ */
+function stepFlags(steps: Step[]) {
+  const flags = steps.map((step, i) =>
+    'condition' in step
+      ? sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`
+      : sql`(${sql.ref(`j${i}.participant_id`)} IS ${'members' in step ? sql`NOT NULL` : sql`NULL`}) AS ${sql.ref(`f${i}`)}`,
+  );
+  const joins = steps.flatMap((step, i) => {
+    const set = 'members' in step ? step.members : 'excluded' in step ? step.excluded : null;
+    return set
+      ? [
+          sql`LEFT JOIN (${set}) AS ${sql.ref(`j${i}`)} ON ${sql.ref(`j${i}.participant_id`)} = m.participant_id`,
+        ]
+      : [];
+  });
+  return { flags, joins };
+}
+
+/** What compiling a study's criteria needs from this module's tables, as of `now`. */
+export const criteriaContextOf = (studyId: string, now: Date) => ({
+  now,
+  inOtherStudies: (studies: 'any' | string[]) => participantsOfOtherStudies(studyId, studies),
+});
 
 export function createResearchStore(base: Db) {
   const db = base.withTables<Tables>();
@@ -96,6 +225,28 @@ export function createResearchStore(base: Db) {
       });
     },
     study: (id: string) => db.selectFrom('studies').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** The teams of several studies at once, each in the order its members were added. */
+    async teamsOf(studyIds: string[]): Promise<Map<string, TeamRow[]>> {
+      const teams = new Map<string, TeamRow[]>();
+      if (studyIds.length === 0) return teams;
+      const rows = await db
+        .selectFrom('study_team')
+        .selectAll()
+        .where('study_id', 'in', studyIds)
+        .orderBy('added_at')
+        .execute();
+      for (const row of rows) teams.set(row.study_id, [...(teams.get(row.study_id) ?? []), row]);
+      return teams;
+    },
+    /** The study, if the account is on its team. */
+    studyOfTeam: (id: string, accountId: string) =>
+      db
+        .selectFrom('studies')
+        .innerJoin('study_team', 'study_team.study_id', 'studies.id')
+        .selectAll('studies')
+        .where('studies.id', '=', id)
+        .where('study_team.account_id', '=', accountId)
+        .executeTakeFirst(),
     team: (studyId: string) =>
       db.selectFrom('study_team').selectAll().where('study_id', '=', studyId).orderBy('added_at').execute(),
     /** The studies whose team the account is on, newest first. */
@@ -134,17 +285,30 @@ export function createResearchStore(base: Db) {
       at: Date,
       approvedBy?: string,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('studies')
-        .set({
-          status: to,
-          updated_at: at,
-          ...(approvedBy ? { approved_by: approvedBy, approved_at: at } : {}),
-        })
-        .where('id', '=', id)
-        .where('status', '=', from)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return db.transaction().execute(async (trx) => {
+        const tx = trx.withTables<Tables>();
+        const result = await tx
+          .updateTable('studies')
+          .set({
+            status: to,
+            updated_at: at,
+            ...(approvedBy ? { approved_by: approvedBy, approved_at: at } : {}),
+          })
+          .where('id', '=', id)
+          .where('status', '=', from)
+          .executeTakeFirst();
+        const moved = Number(result.numUpdatedRows) > 0;
+        // A completed study has completed its participants: those still enrolled took part to the end.
+        if (moved && to === 'completed') {
+          await tx
+            .updateTable('study_participants')
+            .set({ status: 'completed', updated_at: at })
+            .where('study_id', '=', id)
+            .where('status', '=', 'enrolled')
+            .execute();
+        }
+        return moved;
+      });
     },
     async addMember(studyId: string, accountId: string, role: TeamRole, at: Date): Promise<void> {
       await db
@@ -224,22 +388,8 @@ export function createResearchStore(base: Db) {
      * the members who pass them all per municipality and per age band, in one pass over the panel.
      */
     async feasibility(steps: Step[], now: Date) {
-      const nowMonths = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
-      const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
-      const band = sql`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
-        WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
-      const flags = steps.map((step, i) =>
-        'condition' in step
-          ? sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`
-          : sql`(${sql.ref(`j${i}.participant_id`)} IS NOT NULL) AS ${sql.ref(`f${i}`)}`,
-      );
-      const joins = steps.flatMap((step, i) =>
-        'members' in step
-          ? [
-              sql`LEFT JOIN (${step.members}) AS ${sql.ref(`j${i}`)} ON ${sql.ref(`j${i}.participant_id`)} = m.participant_id`,
-            ]
-          : [],
-      );
+      const band = ageBand(now);
+      const { flags, joins } = stepFlags(steps);
       const passed = steps.map(
         (_, i) =>
           sql`count(*) FILTER (WHERE ${sql.join(
@@ -247,8 +397,6 @@ export function createResearchStore(base: Db) {
             sql` AND `,
           )})::int AS ${sql.ref(`n${i}`)}`,
       );
-      // Each member's flags once (the other modules' sets joined; each yields a participant at most once), then
-      // the funnel and both breakdowns in one aggregation.
       const { rows } = await sql<Record<string, unknown>>`
         SELECT GROUPING(f.municipality_code)::int AS by_municipality, GROUPING(f.band)::int AS by_band,
                f.municipality_code, f.band, ${sql.join(passed)}
@@ -269,12 +417,383 @@ export function createResearchStore(base: Db) {
           .map((row) => ({ band: String(row.band), count: Number(row[last]) })),
       };
     },
+    async createRequest(
+      row: Omit<DataRequestRow, 'status' | 'conditions' | 'decision_note' | 'decided_by' | 'decided_at'>,
+    ) {
+      await db
+        .insertInto('data_requests')
+        .values({
+          ...row,
+          datasets: jsonText(row.datasets),
+          formats: jsonText(row.formats),
+          status: 'submitted',
+          conditions: null,
+          decision_note: null,
+          decided_by: null,
+          decided_at: null,
+        })
+        .execute();
+    },
+    request: (id: string) =>
+      db.selectFrom('data_requests').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** A study's requests, newest first. */
+    requestsOf: (studyId: string) =>
+      db
+        .selectFrom('data_requests')
+        .selectAll()
+        .where('study_id', '=', studyId)
+        .orderBy('created_at', 'desc')
+        .execute(),
+    /** Requests waiting for a data steward, oldest first. */
+    openRequests: () =>
+      db
+        .selectFrom('data_requests')
+        .selectAll()
+        .where('status', '=', 'submitted')
+        .orderBy('created_at')
+        .execute(),
+    /** Records the steward's decision; false when the request was decided meanwhile. */
+    async decide(
+      id: string,
+      decision: Pick<DataRequestRow, 'status' | 'conditions' | 'decision_note' | 'decided_by' | 'decided_at'>,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('data_requests')
+        .set(decision)
+        .where('id', '=', id)
+        .where('status', '=', 'submitted')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async createExtract(
+      row: Pick<
+        ExtractRow,
+        'id' | 'request_id' | 'study_id' | 'started_by' | 'progress_total' | 'created_at'
+      >,
+    ) {
+      await db
+        .insertInto('extracts')
+        .values({ ...row, status: 'queued', progress_done: 0 })
+        .execute();
+    },
+    extract: (id: string) => db.selectFrom('extracts').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** A study's extracts, newest first. */
+    extractsOf: (studyId: string) =>
+      db
+        .selectFrom('extracts')
+        .selectAll()
+        .where('study_id', '=', studyId)
+        .orderBy('created_at', 'desc')
+        .execute(),
+    /** Moves a queued extract to running; false when it is not queued (run already, or expired). */
+    async startExtract(id: string, at: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('extracts')
+        .set({ status: 'running', started_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async extractProgress(id: string, done: number, participants: number) {
+      await db
+        .updateTable('extracts')
+        .set({ progress_done: done, participants })
+        .where('id', '=', id)
+        .execute();
+    },
+    async finishExtract(
+      id: string,
+      outcome: Pick<ExtractRow, 'status' | 'manifest' | 'error' | 'finished_at' | 'expires_at'>,
+    ) {
+      await db
+        .updateTable('extracts')
+        .set({ ...outcome, manifest: outcome.manifest ? jsonText(outcome.manifest) : null })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Ready extracts whose time is up. */
+    expiredExtracts: (now: Date) =>
+      db
+        .selectFrom('extracts')
+        .select('id')
+        .where('status', '=', 'ready')
+        .where('expires_at', '<=', now)
+        .execute(),
+    async expireExtract(id: string) {
+      await db.updateTable('extracts').set({ status: 'expired' }).where('id', '=', id).execute();
+    },
+    async publishNews(row: NewsRow) {
+      await db.insertInto('study_news').values(row).execute();
+    },
+    news: (id: string) => db.selectFrom('study_news').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** A study's news, newest first. */
+    newsOf: (studyId: string) =>
+      db
+        .selectFrom('study_news')
+        .selectAll()
+        .where('study_id', '=', studyId)
+        .orderBy('published_at', 'desc')
+        .execute(),
+    /** What a participant is told: news of the studies they take or took part in, and news for the whole panel. */
+    newsFor: (participantId: string, limit: number) =>
+      db
+        .selectFrom('study_news')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('audience', '=', 'panel'),
+            eb(
+              'study_id',
+              'in',
+              eb
+                .selectFrom('study_participants')
+                .select('study_id')
+                .where('participant_id', '=', participantId)
+                .where('status', 'in', [...TAKING_PART]),
+            ),
+          ]),
+        )
+        .orderBy('published_at', 'desc')
+        .limit(limit)
+        .execute(),
+    /**
+     * The next recipients of a news item not yet dealt with, in id order: those taking part (enrolled or
+     * completed) in its study, or, for the panel, every member (`members` is the participants module's set).
+     */
+    async nextRecipients(
+      news: NewsRow,
+      members: RawBuilder<{ participant_id: string }>,
+      after: string | null,
+      limit: number,
+    ): Promise<string[]> {
+      const candidates =
+        news.audience === 'panel'
+          ? sql<{ participant_id: string }>`SELECT participant_id FROM (${members}) m`
+          : sql<{ participant_id: string }>`
+              SELECT participant_id FROM study_participants
+              WHERE study_id = ${news.study_id} AND status = ANY(${[...TAKING_PART]}::text[])`;
+      const { rows } = await sql<{ participant_id: string }>`
+        SELECT c.participant_id FROM (${candidates}) c
+        WHERE ${after === null ? sql`TRUE` : sql`c.participant_id > ${after}`}
+          AND NOT EXISTS (
+            SELECT 1 FROM study_news_mailings d WHERE d.participant_id = c.participant_id AND d.news_id = ${news.id})
+        ORDER BY c.participant_id LIMIT ${limit}`.execute(db);
+      return rows.map((row) => row.participant_id);
+    },
+    /** The news mailings that dealt with a participant (their GDPR export). */
+    mailingsOf: (participantId: string) =>
+      db
+        .selectFrom('study_news_mailings')
+        .select(['news_id', 'mailed_at'])
+        .where('participant_id', '=', participantId)
+        .orderBy('news_id')
+        .execute(),
+    /** Records that the mailing dealt with a participant (mailed or not); false when it had already. */
+    async recordMailing(newsId: string, participantId: string, mailedAt: Date | null): Promise<boolean> {
+      const result = await db
+        .insertInto('study_news_mailings')
+        .values({ participant_id: participantId, news_id: newsId, mailed_at: mailedAt })
+        .onConflict((oc) => oc.columns(['participant_id', 'news_id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    /**
+     * Members passing every step who were never invited to the study and do not take part in it, in an order
+     * random but fixed by `seed` (the MD5 of id and seed), at most `limit`; with a stratification, at most
+     * `perStratum` invitations per stratum, counting those the study sent before. Each with its stratum.
+     */
+    async invitees(
+      studyId: string,
+      steps: Step[],
+      now: Date,
+      options: { limit: number; seed: string; stratifyBy: Stratification | null; perStratum: number | null },
+    ): Promise<{ participant_id: string; stratum: string | null }[]> {
+      const { flags, joins } = stepFlags(steps);
+      const passesAll = sql.join(
+        steps.map((_, i) => sql.ref(`f.f${i}`)),
+        sql` AND `,
+      );
+      const stratum =
+        options.stratifyBy === 'sex'
+          ? sql`m.sex_at_birth`
+          : options.stratifyBy === 'municipality'
+            ? sql`m.municipality_code`
+            : options.stratifyBy === 'age_band'
+              ? ageBand(now)
+              : sql`NULL::text`;
+      const { rows } = await sql<{ participant_id: string; stratum: string | null }>`
+        SELECT c.participant_id, c.stratum FROM (
+          SELECT f.participant_id, f.stratum, f.draw,
+                 row_number() OVER (PARTITION BY f.stratum ORDER BY f.draw) + coalesce(q.sent, 0) AS place
+          FROM (
+            SELECT m.participant_id, ${stratum} AS stratum, md5(m.participant_id::text || ${options.seed}) AS draw,
+                   ${sql.join(flags)}
+            FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+          ) f
+          LEFT JOIN (
+            SELECT stratum, count(*)::int AS sent FROM study_invitations WHERE study_id = ${studyId} GROUP BY stratum
+          ) q ON q.stratum IS NOT DISTINCT FROM f.stratum
+          WHERE ${passesAll}
+            AND NOT EXISTS (
+              SELECT 1 FROM study_invitations i WHERE i.participant_id = f.participant_id AND i.study_id = ${studyId})
+            AND NOT EXISTS (
+              SELECT 1 FROM study_participants p WHERE p.participant_id = f.participant_id AND p.study_id = ${studyId})
+        ) c
+        WHERE ${options.perStratum === null ? sql`TRUE` : sql`c.place <= ${options.perStratum}`}
+        ORDER BY c.draw
+        LIMIT ${options.limit}`.execute(db);
+      return rows;
+    },
+    async createBatch(batch: BatchRow, invitations: InvitationRow[]) {
+      await db.transaction().execute(async (trx) => {
+        const tx = trx.withTables<Tables>();
+        await tx.insertInto('invitation_batches').values(batch).execute();
+        for (let i = 0; i < invitations.length; i += 1000) {
+          await tx
+            .insertInto('study_invitations')
+            .values(invitations.slice(i, i + 1000))
+            .execute();
+        }
+      });
+    },
+    batch: (id: string) =>
+      db.selectFrom('invitation_batches').selectAll().where('id', '=', id).executeTakeFirst(),
+    batchesOf: (studyId: string) =>
+      db
+        .selectFrom('invitation_batches')
+        .selectAll()
+        .where('study_id', '=', studyId)
+        .orderBy('created_at', 'desc')
+        .execute(),
+    /** Per batch: how many were invited, mailed, reminded, interested, declined. */
+    async batchCounts(studyId: string) {
+      return db
+        .selectFrom('study_invitations')
+        .select((eb) => [
+          'batch_id',
+          eb.fn.countAll<number>().as('invited'),
+          eb.fn.count<number>('mailed_at').as('mailed'),
+          eb.fn.count<number>('reminded_at').as('reminded'),
+          sql<number>`count(*) FILTER (WHERE response = 'interested')::int`.as('interested'),
+          sql<number>`count(*) FILTER (WHERE response = 'declined')::int`.as('declined'),
+        ])
+        .where('study_id', '=', studyId)
+        .groupBy('batch_id')
+        .execute();
+    },
+    /** Invitations of a batch not mailed yet, at most `limit`. */
+    unmailed: (batchId: string, limit: number) =>
+      db
+        .selectFrom('study_invitations')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .where('mailed_at', 'is', null)
+        .orderBy('participant_id')
+        .limit(limit)
+        .execute(),
+    async markMailed(participantId: string, studyId: string, at: Date, field: 'mailed_at' | 'reminded_at') {
+      await db
+        .updateTable('study_invitations')
+        .set({ [field]: at })
+        .where('participant_id', '=', participantId)
+        .where('study_id', '=', studyId)
+        .execute();
+    },
+    /** Invitations of recruiting studies mailed before `mailedBefore`, unanswered and not reminded yet. */
+    dueReminders: (mailedBefore: Date, limit: number) =>
+      db
+        .selectFrom('study_invitations as i')
+        .innerJoin('studies as s', 's.id', 'i.study_id')
+        .selectAll('i')
+        .where('s.status', '=', 'recruiting')
+        .where('i.response', 'is', null)
+        .where('i.reminded_at', 'is', null)
+        .where('i.mailed_at', '<', mailedBefore)
+        .limit(limit)
+        .execute(),
+    invitationByToken: (tokenSha256: string) =>
+      db
+        .selectFrom('study_invitations')
+        .selectAll()
+        .where('token_sha256', '=', tokenSha256)
+        .executeTakeFirst(),
+    invitationsOf: (participantId: string) =>
+      db
+        .selectFrom('study_invitations')
+        .selectAll()
+        .where('participant_id', '=', participantId)
+        .orderBy('invited_at', 'desc')
+        .execute(),
+    /**
+     * Records the answer to an invitation. Who says they are interested becomes a candidate of the study (FHIR
+     * ResearchSubject `candidate`) until they sign its consent, and stops being one when they decline after all;
+     * someone already taking part stays as they are.
+     */
+    async respond(participantId: string, studyId: string, response: InvitationResponse, at: Date) {
+      return db.transaction().execute(async (trx) => {
+        const tx = trx.withTables<Tables>();
+        const result = await tx
+          .updateTable('study_invitations')
+          .set({ response, responded_at: at })
+          .where('participant_id', '=', participantId)
+          .where('study_id', '=', studyId)
+          .executeTakeFirst();
+        const answered = Number(result.numUpdatedRows) > 0;
+        if (answered && response === 'interested') {
+          await tx
+            .insertInto('study_participants')
+            .values({
+              participant_id: participantId,
+              study_id: studyId,
+              status: 'candidate',
+              consent_version: null,
+              consent_sha256: null,
+              signed_at: null,
+              withdrawn_at: null,
+              updated_at: at,
+            })
+            .onConflict((oc) => oc.columns(['participant_id', 'study_id']).doNothing())
+            .execute();
+        }
+        if (answered && response === 'declined') {
+          await tx
+            .deleteFrom('study_participants')
+            .where('participant_id', '=', participantId)
+            .where('study_id', '=', studyId)
+            .where('status', '=', 'candidate')
+            .execute();
+        }
+        return answered;
+      });
+    },
+    /** Whether one member passes each step (none when they are not a member). */
+    async stepsPassedBy(steps: Step[], participantId: string): Promise<boolean[] | null> {
+      const { flags, joins } = stepFlags(steps);
+      const { rows } = await sql<Record<string, boolean>>`
+        SELECT ${sql.join(flags)} FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+        WHERE m.participant_id = ${participantId}`.execute(db);
+      const row = rows[0];
+      return row ? steps.map((_, i) => row[`f${i}`] === true) : null;
+    },
     async erase(participantId: string) {
+      const invitations = await db
+        .deleteFrom('study_invitations')
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
+      const mailings = await db
+        .deleteFrom('study_news_mailings')
+        .where('participant_id', '=', participantId)
+        .executeTakeFirst();
       const result = await db
         .deleteFrom('study_participants')
         .where('participant_id', '=', participantId)
         .executeTakeFirst();
-      return [{ table: 'study_participants', removed: Number(result.numDeletedRows) }];
+      return [
+        { table: 'study_invitations', removed: Number(invitations.numDeletedRows) },
+        { table: 'study_news_mailings', removed: Number(mailings.numDeletedRows) },
+        { table: 'study_participants', removed: Number(result.numDeletedRows) },
+      ];
     },
   };
 }

@@ -6,8 +6,6 @@ import { type AuditQuery, createAuditStore } from './store.ts';
 export type { AuditDetails, AuditEntry, AuditEvent, AuditOutcome, ChainVerdict } from './model.ts';
 export type { AuditQuery } from './store.ts';
 
-export const auditMigrations = { module: 'audit', dir: new URL('./migrations/', import.meta.url) };
-
 /**
  * For a person's GDPR export: who did what with their data (NEN 7513 lets people see it). The acting
  * staff member appears by role, not by account.

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
@@ -78,5 +79,37 @@ describe('bulk COPY of rows in text format', () => {
     );
     // The setting lasted only for that transaction.
     expect(rows[0]).toEqual({ n: 1, role: 'origin' });
+  });
+});
+
+describe('COPY of a query out as CSV', () => {
+  it('writes the rows with a header, quoting what CSV must quote, and refuses a query with parameters', async () => {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await test.database.bulk(async (session) => {
+      await session.query('CREATE TEMP TABLE labels (n integer, label text) ON COMMIT DROP');
+      await session.query(
+        `INSERT INTO labels SELECT n, CASE WHEN n = 2 THEN 'comma, "quote"' ELSE 'plain ' || n END FROM generate_series(1, 3) n`,
+      );
+      await session.copyOut(
+        { sql: 'SELECT n, label FROM labels ORDER BY n', parameters: [] },
+        'FORMAT csv, HEADER true',
+        sink,
+      );
+      await expect(
+        session.copyOut({ sql: 'SELECT $1::int', parameters: [1] }, 'FORMAT csv', sink),
+      ).rejects.toThrow(/no parameters/);
+      await expect(
+        session.copyOut({ sql: 'SELECT 1', parameters: [] }, "FORMAT csv, DELIMITER ';'", sink),
+      ).rejects.toThrow(/Unexpected COPY options/);
+    });
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(
+      'n,label\n1,plain 1\n2,"comma, ""quote"""\n3,plain 3\n',
+    );
   });
 });

@@ -1,12 +1,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 /**
  * The query builder every store receives. Stores narrow it to their own tables with
@@ -77,6 +75,30 @@ export interface BulkSession {
    * held in memory: for chunks of at most some tens of megabytes. PGlite takes them as one blob.
    */
   copyRows(table: string, columns: readonly string[], rows: readonly string[]): Promise<void>;
+  /**
+   * Both engines: `COPY (query) TO STDOUT WITH (options)`, its bytes written to `sink` as they come (a server
+   * streams them; PGlite hands over the whole result at once, so keep each query's output to tens of
+   * megabytes there). COPY takes no parameters: the query must be compiled without any (values go in a
+   * temporary table of the session first); one with parameters is refused.
+   */
+  copyOut(
+    query: { sql: string; parameters: readonly unknown[] },
+    options: string,
+    sink: Writable,
+  ): Promise<void>;
+}
+
+/** The COPY … TO options this platform writes with: CSV with a header, or text (one JSON document per line). */
+const COPY_OUT_OPTIONS = /^(FORMAT (csv|text))(, HEADER (true|false))?$/;
+
+function copyOutStatement(
+  query: { sql: string; parameters: readonly unknown[] },
+  options: string,
+  target: string,
+): string {
+  if (query.parameters.length > 0) throw new Error('COPY … TO takes no parameters; use a temporary table');
+  if (!COPY_OUT_OPTIONS.test(options)) throw new Error(`Unexpected COPY options: ${options}`);
+  return `COPY (${query.sql}) TO ${target} WITH (${options})`;
 }
 
 const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -172,6 +194,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
                 client.query(copyFrom(copyStatement(table, columns, 'STDIN'))),
               );
             },
+            copyOut: async (query, options, sink) => {
+              await pipeline(client.query(copyTo(copyOutStatement(query, options, 'STDOUT'))), sink, {
+                end: false,
+              });
+            },
           });
           await client.query('COMMIT');
           return result;
@@ -188,6 +215,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       close: () => db.destroy(),
     };
   }
+  // Loaded only here: a process on a PostgreSQL server (an operator's `topfit import`) then never holds
+  // PGlite's code, some 50 MB of its memory.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
   const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
   const pglite = await PGlite.create({
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
@@ -234,6 +267,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
               await tx.query(copyStatement(table, columns, "'/dev/blob'"), [], {
                 blob: new Blob(textChunks(rows)),
               });
+            },
+            copyOut: async (query, options, sink) => {
+              // PGlite writes COPY … TO a device of its own and returns the bytes as a blob.
+              const answer = await tx.query(copyOutStatement(query, options, "'/dev/blob'"));
+              if (!answer.blob) return;
+              const bytes = new Uint8Array(await answer.blob.arrayBuffer());
+              if (!sink.write(bytes))
+                await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
             },
           });
         }),

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'consent_required'
   | 'rate_limited'
   | 'email_not_verified'
-  | 'invalid_token';
+  | 'invalid_token'
+  | 'gone';
 
 /** One invalid field: a JSON pointer into the request part it came from. */
 export interface FieldError {
@@ -34,6 +35,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   email_not_verified: 403,
   invalid_token: 400,
+  gone: 410,
 };
 
 /** The one error type services throw; the HTTP layer turns it into RFC 9457 problem details. */

@@ -7,8 +7,15 @@ export interface JobLogger {
 
 /** A durable queue: its jobs are rows in PostgreSQL, so they survive a restart and run once. */
 export interface Jobs {
-  /** Adds a job; a job with the same key that is still waiting or running is not added twice. */
-  send<T extends object>(queue: string, data: T, options?: { key?: string }): Promise<string | null>;
+  /**
+   * Adds a job; a job with the same key that is still waiting or running is not added twice. `startAfterSeconds`
+   * holds it back that long (a rate-limited job continuing later).
+   */
+  send<T extends object>(
+    queue: string,
+    data: T,
+    options?: { key?: string; startAfterSeconds?: number },
+  ): Promise<string | null>;
   /** Handles a queue's jobs in this process, one at a time, retried on failure. */
   work<T extends object>(queue: string, handler: (data: T) => Promise<object | undefined>): Promise<void>;
   /**
@@ -54,7 +61,10 @@ export async function createJobs(database: Database, logger: JobLogger, pollingS
   return {
     async send(queue, data, options) {
       await ensureQueue(queue);
-      return boss.send(queue, data, options?.key ? { singletonKey: options.key } : {});
+      return boss.send(queue, data, {
+        ...(options?.key ? { singletonKey: options.key } : {}),
+        ...(options?.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      });
     },
     async work(queue, handler) {
       await ensureQueue(queue);

@@ -13,8 +13,6 @@ export type {
 } from './model.ts';
 export { type MailContent, type MailLocale, renderMail } from './render.ts';
 
-export const mailMigrations = { module: 'mail', dir: new URL('./migrations/', import.meta.url) };
-
 export interface Mailer {
   /** Sends over SMTP (the configured server, or the local capture); rejects if the server refuses. */
   send(message: MailMessage): Promise<void>;
