@@ -1,6 +1,6 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectAccessible, fetchIn, type Platform, screenshot, startPlatform } from './harness.ts';
+import { expectAccessible, fetchIn, opacity, type Platform, screenshot, startPlatform } from './harness.ts';
 import { signedInMember, staffMember } from './people.ts';
 
 let platform: Platform;
@@ -51,13 +51,6 @@ const SLEEP = {
 };
 
 /** An element's computed opacity, as the browser has it now. */
-const opacity = (locator: Locator): Promise<string> =>
-  locator.evaluate((element) => {
-    const view = element.ownerDocument.defaultView as unknown as {
-      getComputedStyle(element: unknown): { opacity: string };
-    };
-    return view.getComputedStyle(element).opacity;
-  });
 
 const progress = (page: Page) => page.getByTestId('questionnaire-progress').innerText();
 

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApp, WEB_ROOT } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -45,8 +46,11 @@ export async function startPlatform(): Promise<Platform> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const testDb = await createTestDatabase();
+  // The platform's files (research extracts) go to a folder of its own, removed when it stops.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'topfit-e2e-'));
   const app = await buildApp(
     loadConfig({
+      TOPFIT_DATA_DIR: dataDir,
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       PORT: String(port),
@@ -84,6 +88,7 @@ export async function startPlatform(): Promise<Platform> {
       await browser.close();
       await app.close();
       await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -154,3 +159,18 @@ export const fetchIn = (page: Page, path: string): Promise<{ status: number; bod
     const answer = await fetch(url);
     return { status: answer.status, body: await answer.json() };
   }, path);
+
+/** Switches the language of the app and waits until the page speaks it. */
+export async function switchTo(page: Page, locale: 'nl' | 'en'): Promise<void> {
+  await page.getByTestId('language-switch').getByText(locale.toUpperCase()).click();
+  await expect.poll(() => documentLanguage(page)).toBe(locale);
+}
+
+/** The computed opacity of an element: a dialog is checked once it has faded in. */
+export const opacity = (locator: Locator): Promise<string> =>
+  locator.evaluate((element) => {
+    const view = element.ownerDocument.defaultView as unknown as {
+      getComputedStyle(element: unknown): { opacity: string };
+    };
+    return view.getComputedStyle(element).opacity;
+  });

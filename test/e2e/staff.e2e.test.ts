@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   documentLanguage,
   expectAccessible,
   fetchIn,
+  opacity,
   type Platform,
   screenshot,
   startPlatform,
@@ -18,13 +18,6 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 /** An element's computed opacity, as the browser has it now. */
-const opacity = (locator: Locator): Promise<string> =>
-  locator.evaluate((element) => {
-    const view = element.ownerDocument.defaultView as unknown as {
-      getComputedStyle(element: unknown): { opacity: string };
-    };
-    return view.getComputedStyle(element).opacity;
-  });
 
 it('a data steward finds a member by e-mail, with a reason, and registers consent given on paper', async () => {
   // A member who has not decided about research yet.

@@ -12,6 +12,7 @@ const ERROR_CODES = [
   'rate_limited',
   'email_not_verified',
   'invalid_token',
+  'gone',
   'csrf_failed',
   'network_error',
 ] as const;

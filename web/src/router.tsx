@@ -33,17 +33,24 @@ import { ProfilePage } from './pages/profile/profile-page.tsx';
 import { QuestionnairePage } from './pages/questionnaires/questionnaire-page.tsx';
 import { QuestionnairesPage } from './pages/questionnaires/questionnaires-page.tsx';
 import { ResponsePage } from './pages/questionnaires/response-page.tsx';
+import { ResearchStudiesPage } from './pages/research/research-studies-page.tsx';
+import { ReviewPage } from './pages/research/review-page.tsx';
+import { StudyDataPage } from './pages/research/study-data-page.tsx';
 import { RiskPage } from './pages/risk/risk-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 import { StudiesPage } from './pages/studies/studies-page.tsx';
+import { StudyInvitationPage } from './pages/study-invitation/study-invitation-page.tsx';
 import { SupportPage } from './pages/support/support-page.tsx';
 
 /**
  * Every page of the web app. Links in e-mails: /verify-email, /reset-password, /invitation, /setup.
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
  * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
- * Citizens read and join studies at /studies. Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
+ * Citizens read and join studies at /studies; invitation e-mails link to /study-invitations/:token (public: answering
+ * needs no sign-in). Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
  * Coaches: /caseload (their members) and /caseload/:participantId (a member's glucose, as far as shared).
+ * Researchers: /research (their studies) and /research/:studyId (data requests and extracts); data stewards
+ * decide on data requests at /research/review.
  * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
  * /panel, and /admin (administrators).
  */
@@ -63,6 +70,7 @@ export const router = createBrowserRouter([
       { path: '/consent/purposes', element: <ConsentPurposesPage /> },
       { path: '/join', element: <JoinPage /> },
       { path: '/left', element: <LeftPage /> },
+      { path: '/study-invitations/:token', element: <StudyInvitationPage /> },
       {
         element: <RequireSession />,
         children: [
@@ -113,6 +121,20 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <CaseloadPage /> },
               { path: ':participantId', element: <MemberGlucosePage /> },
+            ],
+          },
+          {
+            // Data stewards; the router ranks this static path above the researchers' /research/:studyId.
+            path: '/research/review',
+            element: <RequireRole roleName="data_steward" />,
+            children: [{ index: true, element: <ReviewPage /> }],
+          },
+          {
+            path: '/research',
+            element: <RequireRole roleName="researcher" />,
+            children: [
+              { index: true, element: <ResearchStudiesPage /> },
+              { path: ':studyId', element: <StudyDataPage /> },
             ],
           },
           {

@@ -10,6 +10,7 @@ import { AuthoringCard } from './authoring-card.tsx';
 import { GlucoseCard } from './glucose-card.tsx';
 import { QuestionnairesCard } from './questionnaires-card.tsx';
 import { RoleCard } from './role-card.tsx';
+import { StudyNewsCard } from './study-news-card.tsx';
 
 /** The roles the person holds, in the platform's order, each with its organisations. */
 function rolesOf(me: Me): { role: Role; organisations: OrganisationRef[] }[] {
@@ -49,6 +50,7 @@ function Welcome({ me }: { me: Me }) {
   return (
     <Page title={t('home.welcome', { name: me.account.displayName })} size="lg">
       {hasRole(me, 'citizen') && <JoinInvitation />}
+      {hasRole(me, 'citizen') && <StudyNewsCard />}
       {hasRole(me, 'citizen') && <QuestionnairesCard />}
       {hasRole(me, 'citizen') && <GlucoseCard />}
       {isAuthor(me) && <AuthoringCard />}

@@ -1,14 +1,17 @@
-import { Anchor, Badge, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
+import { ItemCard } from '../../components/item-card.tsx';
 import { FormAlert, InfoNotice, Loading, QueryError } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { errorMessage } from '../../form-errors.ts';
 import { useDates } from '../consent/consent-queries.ts';
 import { useLocale } from '../questionnaires/questionnaire-queries.ts';
+import { CanITakePart } from './eligibility.tsx';
+import { InvitationsList } from './invitations-list.tsx';
 
 type SubjectStatus = 'candidate' | 'eligible' | 'enrolled' | 'completed' | 'withdrawn';
 
@@ -25,8 +28,17 @@ interface StudyForParticipant {
 
 const studiesKey = ['me', 'studies'] as const;
 
-/** One study: what it is about, the consent to read and sign, or where I stand and how to leave. */
-function StudyCard({ study }: { study: StudyForParticipant }) {
+/**
+ * One study: what it is about, whether I can take part, the consent to read and sign, or where I stand and how
+ * to leave.
+ */
+function StudyCard({
+  study,
+  studyTitle,
+}: {
+  study: StudyForParticipant;
+  studyTitle: (id: string) => string | undefined;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   const { date } = useDates();
@@ -47,22 +59,13 @@ function StudyCard({ study }: { study: StudyForParticipant }) {
     onSuccess: refresh,
   });
   const taking = study.myStatus === 'enrolled';
-  const headingId = `study-${study.id}`;
 
   return (
-    <Stack
-      component="article"
-      aria-labelledby={headingId}
-      gap="sm"
-      p="md"
-      style={{ border: '1px solid var(--mantine-color-gray-4)', borderRadius: 8 }}
-      data-testid="study"
-    >
-      <Group justify="space-between" align="flex-start">
-        <Title order={2} size="h3" id={headingId}>
-          {study.title[locale]}
-        </Title>
-        {study.myStatus && (
+    <ItemCard
+      title={study.title[locale]}
+      level={2}
+      badge={
+        study.myStatus && (
           <Badge
             color={taking ? 'teal' : 'gray'}
             variant="light"
@@ -72,11 +75,16 @@ function StudyCard({ study }: { study: StudyForParticipant }) {
           >
             {t(`studies.myStatus.${study.myStatus}`)}
           </Badge>
-        )}
-      </Group>
+        )
+      }
+      testId="study"
+    >
       <Text>{study.summary[locale]}</Text>
       {taking && study.signedAt && (
         <Text size="sm">{t('studies.since', { date: date(study.signedAt) })}</Text>
+      )}
+      {study.status === 'recruiting' && !taking && study.myStatus !== 'completed' && (
+        <CanITakePart studyId={study.id} studyTitle={studyTitle} />
       )}
       {study.status === 'recruiting' && !taking && (
         <Stack gap="sm">
@@ -146,13 +154,17 @@ function StudyCard({ study }: { study: StudyForParticipant }) {
           </div>
         </Stack>
       )}
-    </Stack>
+    </ItemCard>
   );
 }
 
-/** /studies — studies a member can join (reading and signing their consent), and those they take part in. */
+/**
+ * /studies — the invitations a member got (with their answers), studies a member can join (whether they can, step
+ * by step; reading and signing their consent), and those they take part in.
+ */
 export function StudiesPage() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const studies = useQuery({
     queryKey: studiesKey,
     queryFn: async () => (await api.get<{ studies: StudyForParticipant[] }>('/me/studies')).studies,
@@ -161,10 +173,15 @@ export function StudiesPage() {
   if (studies.isPending) content = <Loading />;
   else if (studies.isError) content = <QueryError error={studies.error} />;
   else if (studies.data.length === 0) content = <InfoNotice>{t('studies.none')}</InfoNotice>;
-  else content = studies.data.map((study) => <StudyCard key={study.id} study={study} />);
+  else {
+    const all = studies.data;
+    const studyTitle = (id: string) => all.find((candidate) => candidate.id === id)?.title[locale];
+    content = all.map((study) => <StudyCard key={study.id} study={study} studyTitle={studyTitle} />);
+  }
   return (
     <Page title={t('studies.title')} size="md">
       <Text>{t('studies.intro')}</Text>
+      <InvitationsList />
       {content}
     </Page>
   );
