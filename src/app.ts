@@ -269,6 +269,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       mailableContact: async (participantId) =>
         (await membership.wantsMail(participantId)) ? identity.contactOf(participantId) : undefined,
       invitationMailsPerMinute: config.invitationMailsPerMinute,
+      activeQuestionnaires: () => questionnaires.service.inUse(),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     for (const instrument of await libraryInstruments()) {
@@ -292,7 +293,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     await jobs.work(REMINDER_QUEUE, () => questionnaires.service.sendDueReminders());
     await jobs.schedule(REMINDER_QUEUE, '0 9 * * *');
 
-    registerAuthentication(http, identity.auth);
+    registerAuthentication(http, identity.auth, identity.apiTokens);
     await http.register(identity.routes);
     await http.register(consent.routes);
     await http.register(participants.routes);
@@ -322,6 +323,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
       dataAccess: research.dataAccess,
       news: research.news,
       recruitment: research.recruitment,
+      studyTasks: research.tasks,
       jobs,
       tasks,
       config,

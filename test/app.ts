@@ -13,6 +13,8 @@ export interface TestApp extends App {
   outbox: Outbox;
   /** A fresh HTTP client with its own cookie jar. */
   client(): TestClient;
+  /** The app's clock, in milliseconds (the real one unless the test gave its own). */
+  now(): number;
   /** Closes the app and drops its database. */
   stop(): Promise<void>;
 }
@@ -43,7 +45,8 @@ export async function createTestApp(
   return {
     ...app,
     outbox,
-    client: () => new TestClient(app),
+    client: () => new TestClient(app, options.clock),
+    now: () => (options.clock ? options.clock().getTime() : Date.now()),
     async stop() {
       await app.close();
       await testDb.drop();
@@ -58,13 +61,19 @@ export interface Answer<T = unknown> {
   headers: Record<string, string | string[] | number | undefined>;
 }
 
-/** Talks to the app through `inject` like a browser: keeps cookies and sends the CSRF token. */
+/**
+ * Talks to the app through `inject` like a browser: keeps cookies and sends the CSRF token. Its clock is the
+ * app's, so that a test moving the app's time keeps cookies as a browser living in that time would.
+ */
 export class TestClient {
   private cookies = new Map<string, string>();
   private csrf: string | undefined;
   clientAddress = '127.0.0.1';
 
-  constructor(private readonly app: App) {}
+  constructor(
+    private readonly app: App,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   get<T = Record<string, unknown>>(url: string) {
     return this.request<T>('GET', url);
@@ -106,7 +115,7 @@ export class TestClient {
       ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
     });
     for (const cookie of response.cookies) {
-      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < Date.now())) {
+      if (cookie.value === '' || (cookie.expires && cookie.expires.getTime() < this.clock().getTime())) {
         this.cookies.delete(cookie.name);
       } else {
         this.cookies.set(cookie.name, cookie.value);
@@ -230,7 +239,7 @@ export async function createStaff(app: TestApp, roles: Role[], client = app.clie
   await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
   const setup = await client.post('/api/v1/me/mfa/totp/setup');
   const secret = setup.body.secret as string;
-  const confirm = await client.post('/api/v1/me/mfa/totp/confirm', { code: totpCode(secret) });
+  const confirm = await client.post('/api/v1/me/mfa/totp/confirm', { code: totpCode(secret, app.now()) });
   if (confirm.status !== 200) throw new Error(`mfa set-up failed: ${JSON.stringify(confirm.body)}`);
   return { client, email, accountId, secret, recoveryCodes: confirm.body.recoveryCodes as string[] };
 }

@@ -20,6 +20,7 @@ const NOT_PARTICIPANT_SCOPED: Record<string, string> = {
   memberships: 'roles of accounts in organisations',
   invitations: 'invitations of staff by e-mail',
   sign_in_throttle: 'failed sign-in counters per address',
+  api_tokens: 'personal API tokens of researchers (their scripts), by account',
   consent_purposes: 'catalogue of consent purposes',
   consent_documents: 'versioned consent texts, the same for everyone',
   municipalities: 'the region’s municipalities (CBS)',

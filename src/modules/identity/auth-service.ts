@@ -49,6 +49,8 @@ export interface SessionContext {
   expiresAt: Date;
   /** The SHA-256 of the cookie's token: the session cache's key. */
   tokenHash: string;
+  /** Set when the request came with a personal API token instead of a session cookie. */
+  apiTokenId?: string;
 }
 
 export interface Me {

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { AccessPolicy } from '../../platform/access/index.ts';
 import type { Audit } from '../../platform/audit/index.ts';
 import type { Db } from '../../platform/db/index.ts';
@@ -6,9 +7,10 @@ import type { Mailer } from '../../platform/mail/index.ts';
 import { createSecretBox } from '../../platform/secrets/index.ts';
 import type { Tasks } from '../../platform/tasks/index.ts';
 import { createAdminService } from './admin-service.ts';
+import { apiTokenRoutes, createApiTokenService } from './api-tokens.ts';
 import { createAuthService } from './auth-service.ts';
 import { createDemoSignInService } from './demo-service.ts';
-import { identityRoutes } from './routes.ts';
+import { identityRoutes, requireActor, requireSession } from './routes.ts';
 import { createSessionCache, invalidatingStore } from './session-cache.ts';
 import { createIdentityStore } from './store.ts';
 
@@ -51,9 +53,13 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
   const auth = createAuthService(serviceDeps);
   const admin = createAdminService(serviceDeps);
   const demo = createDemoSignInService(serviceDeps, deps.demoSignIns ?? null);
+  const apiTokens = createApiTokenService(serviceDeps);
+  const identity = identityRoutes({ auth, admin, demo, secureCookies: deps.session.secureCookies });
+  const tokens = apiTokenRoutes({ apiTokens, requireActor, requireSession });
   return {
     auth,
     admin,
+    apiTokens,
     /**
      * Accounts whose e-mail address or name contains the text, for modules that find people for support.
      * No access check here: the calling module checks its own action first.
@@ -141,7 +147,10 @@ export function createIdentityModule(deps: IdentityModuleDeps) {
       const row = await serviceDeps.store.accountById(accountId);
       return row ? { email: row.email, locale: row.locale, displayName: row.display_name } : undefined;
     },
-    routes: identityRoutes({ auth, admin, demo, secureCookies: deps.session.secureCookies }),
+    async routes(app: FastifyInstance) {
+      await identity(app);
+      await tokens(app);
+    },
   };
 }
 

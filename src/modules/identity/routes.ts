@@ -4,6 +4,7 @@ import type { Actor } from '../../platform/access/index.ts';
 import { DomainError, unauthenticated } from '../../platform/errors/index.ts';
 import { requestMeta } from '../../platform/http/index.ts';
 import type { AdminService } from './admin-service.ts';
+import { API_TOKEN, type ApiTokenService } from './api-tokens.ts';
 import type { AuthService, SessionContext } from './auth-service.ts';
 import type { DemoSignInService } from './demo-service.ts';
 import * as s from './schemas.ts';
@@ -12,18 +13,45 @@ export const SESSION_COOKIE = 'topfit_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in session, resolved from the cookie before every route. */
+    /** The signed-in session, resolved from the cookie (or a personal API token) before every route. */
     sessionContext: SessionContext | null;
+  }
+  interface FastifyContextConfig {
+    /** A GET route that scripts may call with a personal API token (api-tokens.ts). */
+    apiToken?: boolean;
   }
 }
 
-/** Resolves the session cookie on every request; registered once on the root app. */
-export function registerAuthentication(app: FastifyInstance, auth: AuthService): void {
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Resolves the session on every API request, registered once on the root app: from a personal API token in
+ * `Authorization: Bearer …` (only for GET routes that take tokens), else from the session cookie.
+ */
+export function registerAuthentication(
+  app: FastifyInstance,
+  auth: AuthService,
+  apiTokens: ApiTokenService,
+): void {
   app.decorateRequest('sessionContext', null);
   app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const bearer = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) {
+      const context = API_TOKEN.test(bearer) ? await apiTokens.authenticate(bearer) : undefined;
+      if (!context)
+        throw new DomainError('unauthenticated', 'This API token is unknown, revoked or expired.');
+      if (request.method !== 'GET' || request.routeOptions.config?.apiToken !== true) {
+        throw new DomainError(
+          'forbidden',
+          'A personal API token only reads research extracts, data requests and studies; use the site for the rest.',
+        );
+      }
+      request.sessionContext = context;
+      return;
+    }
     const token = request.cookies[SESSION_COOKIE];
-    if (token && request.url.startsWith('/api/'))
-      request.sessionContext = (await auth.authenticate(token)) ?? null;
+    if (token) request.sessionContext = (await auth.authenticate(token)) ?? null;
   });
 }
 

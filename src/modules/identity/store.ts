@@ -69,7 +69,18 @@ type Tables = {
     revoked_at: Date | null;
   };
   sign_in_throttle: { key: string; failures: number; window_started_at: Date; locked_until: Date | null };
+  api_tokens: {
+    id: string;
+    account_id: string;
+    name: string;
+    token_hash: string;
+    created_at: Date;
+    expires_at: Date;
+    last_used_at: Date | null;
+    revoked_at: Date | null;
+  };
 };
+export type ApiTokenRow = Selectable<Tables['api_tokens']>;
 
 export type AccountRow = Selectable<AccountsTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -277,6 +288,58 @@ export function createIdentityStore(base: Db) {
         .where('s.token_hash', '=', tokenHash)
         .executeTakeFirst();
       return row ? { ...row, roles: row.roles ?? [] } : undefined;
+    },
+    async addApiToken(row: Omit<ApiTokenRow, 'last_used_at' | 'revoked_at'>) {
+      await t()
+        .insertInto('api_tokens')
+        .values({ ...row, last_used_at: null, revoked_at: null })
+        .execute();
+    },
+    async apiTokensOf(accountId: string): Promise<ApiTokenRow[]> {
+      return t()
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .orderBy('created_at', 'desc')
+        .execute();
+    },
+    async revokeApiToken(id: string, accountId: string, at: Date): Promise<boolean> {
+      const result = await t()
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    /** A live token (not revoked, not expired) with its account's roles and locale now. */
+    async apiTokenByHash(tokenHash: string, now: Date) {
+      const row = await t()
+        .selectFrom('api_tokens as k')
+        .innerJoin('accounts as a', 'a.id', 'k.account_id')
+        .select([
+          'k.id',
+          'k.account_id',
+          'k.expires_at',
+          'k.last_used_at',
+          'a.locale',
+          (eb) =>
+            eb
+              .selectFrom('memberships as m')
+              .select(sql<Role[]>`coalesce(array_agg(DISTINCT m.role), '{}')`.as('roles'))
+              .whereRef('m.account_id', '=', 'k.account_id')
+              .as('roles'),
+        ])
+        .where('k.token_hash', '=', tokenHash)
+        .where('k.revoked_at', 'is', null)
+        .where('k.expires_at', '>', now)
+        .where('a.erased_at', 'is', null)
+        .executeTakeFirst();
+      return row ? { ...row, roles: row.roles ?? [] } : undefined;
+    },
+    async touchApiToken(id: string, now: Date) {
+      await t().updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', id).execute();
     },
     async touchSession(id: string, now: Date) {
       await t().updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();

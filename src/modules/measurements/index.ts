@@ -14,7 +14,13 @@ export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource }
 export type { ImportRecord } from './model.ts';
 export { measurementRules } from './policy.ts';
 export type { MeasurementService } from './service.ts';
-export { dailyStepsWithin, observationsWithin, type SeedStream, stepsParticipants } from './store.ts';
+export {
+  dailyStepsWithin,
+  dataDaysWithin,
+  observationsWithin,
+  type SeedStream,
+  stepsParticipants,
+} from './store.ts';
 
 /** The queue whose job recomputes a participant's glucose summaries after an import. */
 export const GLUCOSE_SUMMARY_QUEUE = 'glucose-summaries';

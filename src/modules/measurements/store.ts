@@ -231,6 +231,19 @@ export const observationsWithin = (code: ObservationCode, subject: string) => sq
   ORDER BY o.effective_at OFFSET 0`;
 
 /**
+ * For research schedules: the local days (by each reading's own UTC offset) in a task's window with readings of
+ * one code in at least `slots` of the day's 96 quarter hours, as a LATERAL subquery over `task` (a row with
+ * participant_id, opens_at and closes_at).
+ */
+export const dataDaysWithin = (code: ObservationCode, slots: number, task: string) => sql<{ days: number }>`
+  SELECT count(*)::int AS days FROM (
+    SELECT 1 FROM observations o
+    WHERE o.participant_id = ${sql.ref(`${task}.participant_id`)} AND o.code = ${code}
+      AND o.effective_at >= ${sql.ref(`${task}.opens_at`)} AND o.effective_at < ${sql.ref(`${task}.closes_at`)}
+    GROUP BY ((o.effective_at + make_interval(mins => o.utc_offset_minutes::int)) AT TIME ZONE 'UTC')::date
+    HAVING count(DISTINCT floor(extract(epoch FROM o.effective_at) / 900)) >= ${slots}) d`;
+
+/**
  * For research extracts: steps per local day (the day where they were counted, by each record's own UTC offset)
  * in a subject's extract window, as a LATERAL subquery over `subject`, like `observationsWithin`.
  */

@@ -137,7 +137,13 @@ it('an erasure asked for just before a restart is carried out by the next proces
   const asTestApp = (app: Awaited<ReturnType<typeof buildApp>>): TestApp => {
     const outbox = app.mailer.outbox;
     if (!outbox) throw new Error('no capture');
-    return { ...app, outbox, client: () => new TestClient(app), stop: () => app.close() };
+    return {
+      ...app,
+      outbox,
+      client: () => new TestClient(app),
+      now: () => Date.now(),
+      stop: () => app.close(),
+    };
   };
   // The first process looks for work only once a minute: it stops before it gets to the job.
   const first = asTestApp(

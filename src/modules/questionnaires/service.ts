@@ -235,6 +235,14 @@ export function createQuestionnaireService(deps: QuestionnaireDeps) {
       return (await store.questionnaires({ status: 'active' })).map(summary);
     },
 
+    /** The versions in use now, by canonical URL: what other modules may ask participants to fill in. */
+    async inUse(): Promise<{ id: string; url: string }[]> {
+      return (await store.questionnaires({ status: 'active' })).map((record) => ({
+        id: record.id,
+        url: record.url,
+      }));
+    },
+
     async get(actor: Actor, id: string): Promise<QuestionnaireRecord> {
       return questionnaireFor(actor, id);
     },

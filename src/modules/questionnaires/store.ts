@@ -118,6 +118,16 @@ export const scoredParticipants = (model: string, minimum: number, since: Date) 
   WHERE model = ${model} AND score >= ${minimum} AND computed_at >= ${since}`;
 
 /**
+ * For research schedules: the first completed response to an instrument (whichever version) in a task's window,
+ * as a LATERAL subquery over `task` (a row with participant_id, opens_at and closes_at).
+ */
+export const completedWithin = (url: string, task: string) => sql<{ done_at: Date | null }>`
+  SELECT min(r.authored_at) AS done_at FROM questionnaire_responses r
+  WHERE r.participant_id = ${sql.ref(`${task}.participant_id`)} AND r.questionnaire_url = ${url}
+    AND r.status = 'completed'
+    AND r.authored_at >= ${sql.ref(`${task}.opens_at`)} AND r.authored_at < ${sql.ref(`${task}.closes_at`)}`;
+
+/**
  * For research extracts: the scores of a model computed in a subject's extract window, as a LATERAL subquery over
  * `subject` (a row with participant_id, period_from, period_to). Without parameters, as COPY … TO needs: the
  * model is one of the platform's own, written as a literal.

@@ -1,14 +1,18 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
 import { citizenWithFortnight, localDate } from '../../../test/glucose.ts';
+import type { Variable } from './datasets.ts';
+import { parquetWriting } from './parquet.ts';
 import { type Client, decide, enrol, recruitingStudy, type StudyBody } from './test-support.ts';
 
 // Data access, told as it goes: the team of a recruiting study asks for glucose and profile data, a data steward
@@ -362,6 +366,140 @@ describe('data access and extracts', () => {
     ).toBe(true);
   });
 
+  it('writes Parquet beside the CSV: the same columns, typed, the same rows and values, in the manifest', async () => {
+    const unknownFormat = await pi.client.post<RequestBody>(
+      `/api/v1/research/studies/${study.id}/data-requests`,
+      {
+        datasets: [{ dataset: 'cgm', variables: ['time_utc'] }],
+        period: { from: '2020-01-01', to: localDate(now) },
+        purpose: 'Spreadsheets',
+        formats: ['xlsx'],
+      },
+    );
+    expect(unknownFormat.status).toBe(422);
+    expect(unknownFormat.body.errors?.map((f) => f.pointer)).toEqual(['#/formats/0']);
+    const asked = await pi.client.post<RequestBody>(`/api/v1/research/studies/${study.id}/data-requests`, {
+      datasets: [
+        {
+          dataset: 'participants',
+          variables: ['birth_year', 'sex', 'municipality', 'education', 'enrolled_on'],
+        },
+        { dataset: 'cgm', variables: ['time_utc', 'utc_offset_min', 'glucose_mmol_l', 'out_of_range'] },
+        { dataset: 'glucose_summary', variables: ['days_worn', 'mean_mmol_l', 'tir_70_180'] },
+      ],
+      period: { from: '2020-01-01', to: localDate(now) },
+      purpose: 'Analysis of the readings in Python and DuckDB',
+      formats: ['csv', 'parquet'],
+    });
+    expect(asked.status).toBe(201);
+    await steward.client.post(`/api/v1/research/data-requests/${asked.body.id}/decision`, {
+      status: 'approved',
+    });
+    const started = await pi.client.post<ExtractBody>(
+      `/api/v1/research/data-requests/${asked.body.id}/extracts`,
+    );
+    const extract = await ready(pi.client, started.body.id);
+    expect(extract).toMatchObject({ status: 'ready', participants: 3, progress: { done: 6, total: 6 } });
+    const listed = new Map(extract.manifest?.files.map((file) => [file.name, file]));
+    expect([...listed.keys()].filter((name) => name.endsWith('.parquet')).sort()).toEqual([
+      'cgm.parquet',
+      'glucose_summary.parquet',
+      'participants.parquet',
+    ]);
+
+    // hyparquet, a reader apart from the writer, reads each file back against the CSV of the same extract.
+    const text = async (name: string) => String((await download(pi.client, extract.id, name)).body);
+    const types = new Map(
+      rowsOf(await text('codebook.csv')).map((v) => [`${v.file}/${v.variable}`, String(v.type)]),
+    );
+    const read = async (key: string) => {
+      const name = `${key}.parquet`;
+      const bytes = await readFile(path.join(app.config.dataDir, 'extracts', extract.id, name));
+      expect(bytes.length).toBe(listed.get(name)?.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(listed.get(name)?.sha256);
+      const answer = await download(pi.client, extract.id, name);
+      expect(answer.status).toBe(200);
+      expect(Number(answer.headers['content-length'])).toBe(bytes.length);
+      expect(answer.headers['content-type']).toBe('application/vnd.apache.parquet');
+      const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+      const csv = rowsOf(await text(`${key}.csv`));
+      const metadata = parquetMetadata(file);
+      expect(metadata.num_rows).toBe(BigInt(csv.length));
+      expect(listed.get(name)?.rows).toBe(csv.length);
+      expect(metadata.schema.slice(1).map((column) => column.name)).toEqual(Object.keys(csv[0] ?? {}));
+      // The CSV's text as the typed value Parquet should hold: empty is null, times and dates in UTC.
+      const typed = (variable: string, value: string) => {
+        const type = types.get(`${key}.csv/${variable}`);
+        if (value === '') return null;
+        if (type === 'integer' || type === 'decimal') return Number(value);
+        if (type === 'date') return new Date(`${value}T00:00:00Z`);
+        if (type === 'datetime') return new Date(`${value.replace(' ', 'T')}Z`);
+        return value;
+      };
+      const rows = await parquetReadObjects({ file });
+      expect(rows).toEqual(
+        csv.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typed(k, v)]))),
+      );
+      const about = Object.fromEntries(metadata.key_value_metadata?.map((kv) => [kv.key, kv.value]) ?? []);
+      expect(about).toMatchObject({
+        'topfit.study_id': study.id,
+        'topfit.extract_id': extract.id,
+        'topfit.dataset': key,
+        'topfit.pseudonym_key_version': '1',
+      });
+      return {
+        schema: metadata.schema.slice(1),
+        rows,
+        variables: JSON.parse(String(about['topfit.variables'])),
+      };
+    };
+
+    const cgm = await read('cgm');
+    expect(cgm.schema).toMatchObject([
+      {
+        name: 'pseudonym',
+        type: 'BYTE_ARRAY',
+        logical_type: { type: 'STRING' },
+        repetition_type: 'REQUIRED',
+      },
+      {
+        name: 'time_utc',
+        type: 'INT64',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+        repetition_type: 'OPTIONAL',
+      },
+      { name: 'utc_offset_min', type: 'INT32' },
+      { name: 'glucose_mmol_l', type: 'DOUBLE' },
+      { name: 'out_of_range', type: 'BYTE_ARRAY', logical_type: { type: 'STRING' } },
+    ]);
+    expect(cgm.rows).toHaveLength(3 * 14 * 288);
+    expect(new Set(cgm.rows.slice(0, 3).map((r) => r.glucose_mmol_l))).toEqual(new Set([3.33, 6.66, 11.1]));
+    expect(cgm.rows[0]?.time_utc).toEqual(new Date(members[0]?.from ?? 0));
+    expect(cgm.variables).toContainEqual(
+      expect.objectContaining({ name: 'glucose_mmol_l', unit: 'mmol/L', decimals: 2 }),
+    );
+
+    const people = await read('participants');
+    expect(people.schema).toMatchObject([
+      { name: 'pseudonym' },
+      { name: 'birth_year', type: 'INT32' },
+      { name: 'sex', type: 'BYTE_ARRAY' },
+      { name: 'municipality', type: 'BYTE_ARRAY' },
+      { name: 'education', type: 'BYTE_ARRAY' },
+      { name: 'enrolled_on', type: 'INT32', logical_type: { type: 'DATE' } },
+    ]);
+    const subjects = await pi.client.get<{ subjects: { pseudonym: string }[] }>(
+      `/api/v1/research/studies/${study.id}/subjects`,
+    );
+    expect(people.rows.map((p) => p.pseudonym).sort()).toEqual(
+      subjects.body.subjects.map((s) => s.pseudonym).sort(),
+    );
+    expect(people.rows[0]).toMatchObject({ birth_year: 1980, sex: 'female', education: null });
+
+    const summaries = await read('glucose_summary');
+    expect(summaries.rows.map((s) => s.days_worn)).toEqual([14, 14, 14]);
+  });
+
   // GNU PSPP and R read the files with the scripts the extract carries. CI installs both (.ci/run); elsewhere
   // these two run where they are installed (README: `apt-get install pspp r-base-core`).
   const hasR = existsSync('/usr/bin/Rscript') || process.env.CI === 'true';
@@ -420,4 +558,97 @@ FREQUENCIES /VARIABLES=sex.
     for (const [name, text] of files) await writeFile(path.join(dir, name), text);
     return dir;
   }
+});
+
+// The Parquet writer on its own, fed COPY's text format as PostgreSQL sends it: in pieces cut anywhere (within a
+// row, within a UTF-8 character), over more rows than one row group holds, with nulls and escapes.
+describe('Parquet from COPY text', () => {
+  const variables: Variable[] = [
+    { name: 'pseudonym', label: { nl: 'p', en: 'p' }, type: 'string', source: 'test' },
+    { name: 'note', label: { nl: 'n', en: 'n' }, type: 'string', source: 'test' },
+    { name: 'count', label: { nl: 'c', en: 'c' }, type: 'integer', source: 'test' },
+    { name: 'amount', label: { nl: 'a', en: 'a' }, type: 'decimal', decimals: 2, source: 'test' },
+    { name: 'day', label: { nl: 'd', en: 'd' }, type: 'date', source: 'test' },
+    { name: 'time_utc', label: { nl: 't', en: 't' }, type: 'datetime', source: 'test' },
+  ];
+  const metadata = {
+    studyId: 'study',
+    extractId: 'extract',
+    requestId: 'request',
+    dataset: 'test',
+    label: { nl: 'Test', en: 'Test' },
+    rowIs: { nl: 'een rij', en: 'a row' },
+    pseudonymKeyVersion: 2,
+    period: { from: '2026-01-01', to: '2026-01-31' },
+  };
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'topfit-parquet-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Sends `text` to the writer in pieces of 1 to 5,000 bytes, waiting whenever it asks to. */
+  async function write(file: string, text: string) {
+    const writing = parquetWriting(path.join(dir, file), variables, metadata);
+    const bytes = Buffer.from(text);
+    for (let at = 0, size = 1; at < bytes.length; at += size, size = 1 + ((size * 7919) % 5000)) {
+      if (!writing.sink.write(bytes.subarray(at, at + size))) await once(writing.sink, 'drain');
+    }
+    return writing.done();
+  }
+
+  it('reads every field back as written, over several row groups', async () => {
+    const count = 40_000;
+    const start = Date.UTC(2026, 0, 1);
+    const lines: string[] = [];
+    const expected: Record<string, unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const time = new Date(start + i * 300_000);
+      const note = i % 5 === 0 ? null : i % 3 === 0 ? 'tab\there\\and é' : `n${i % 4}`;
+      const amount = i % 7 === 0 ? null : ((i % 2000) - 1000) / 100;
+      lines.push(
+        [
+          `1-P${String(Math.floor(i / 1000)).padStart(4, '0')}`,
+          note === null ? '\\N' : note.replace(/\\/g, '\\\\').replace(/\t/g, '\\t'),
+          String(i - 20_000),
+          amount === null ? '\\N' : amount.toFixed(2),
+          time.toISOString().slice(0, 10),
+          time.toISOString().slice(0, 19).replace('T', ' '),
+        ].join('\t'),
+      );
+      expected.push({
+        pseudonym: `1-P${String(Math.floor(i / 1000)).padStart(4, '0')}`,
+        note,
+        count: i - 20_000,
+        amount,
+        day: new Date(`${time.toISOString().slice(0, 10)}T00:00:00Z`),
+        time_utc: time,
+      });
+    }
+    const written = await write('rows.parquet', `${lines.join('\n')}\n`);
+    expect(written.rows).toBe(count);
+    const bytes = await readFile(path.join(dir, 'rows.parquet'));
+    expect(written.bytes).toBe(bytes.length);
+    expect(written.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    expect(parquetMetadata(file).row_groups.map((group) => Number(group.num_rows))).toEqual([
+      16_000, 16_000, 8_000,
+    ]);
+    expect(await parquetReadObjects({ file })).toEqual(expected);
+  });
+
+  it('writes an empty data set as a file of no rows, and stops at a value its column cannot hold', async () => {
+    const empty = await write('empty.parquet', '');
+    expect(empty.rows).toBe(0);
+    const bytes = await readFile(path.join(dir, 'empty.parquet'));
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    expect(parquetMetadata(file).schema.map((column) => column.name)).toEqual([
+      'schema',
+      ...variables.map((v) => v.name),
+    ]);
+    await expect(
+      write('wrong.parquet', '1-P\tx\t12.5\t1.00\t2026-01-01\t2026-01-01 00:00:00\n'),
+    ).rejects.toThrow(/count cannot hold "12.5"/);
+    await expect(write('short.parquet', '1-P\tx\t12\n')).rejects.toThrow(/not the data set’s columns/);
+  });
 });

@@ -8,6 +8,7 @@ import { copyRow, type Database } from '../../platform/db/index.ts';
 import { codebookCsv, codesCsv, type ExtractFile, rScript, spssSyntax } from './codebook.ts';
 import { chosenVariables, DATASETS, datasetQuery, fhirQuery } from './datasets.ts';
 import type { DatasetRequest, ExtractFormat, Manifest, ManifestFile } from './model.ts';
+import { parquetWriting } from './parquet.ts';
 
 /** One participant in an extract: who (never written), their pseudonym, and their window of data. */
 export interface ExtractSubject {
@@ -73,8 +74,9 @@ async function writeText(dir: string, name: string, text: string): Promise<Manif
 
 /**
  * Writes an extract into `dir`: one CSV per data set (PostgreSQL writes the CSV: `COPY (query) TO STDOUT`,
- * streamed to the file, hashed on the way), all read in one repeatable-read transaction so the files agree with
- * each other; then the codebook, the SPSS and R scripts and the manifest. The files are written into a folder
+ * streamed to the file, hashed on the way) and/or one Parquet file per data set (the same query's `COPY` in text
+ * format, parsed into columns and written a row group at a time), all read in one repeatable-read transaction so
+ * the files agree with each other; then the codebook, the SPSS and R scripts and the manifest. The files are written into a folder
  * beside `dir` and moved into place at the end, so `dir` holds a whole extract or nothing.
  */
 export async function writeExtract(
@@ -87,13 +89,15 @@ export async function writeExtract(
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   try {
+    // The codebook names the CSV files, or the Parquet files where they are the only tables.
+    const tables = plan.formats.includes('csv') || !plan.formats.includes('parquet') ? 'csv' : 'parquet';
     const files: ExtractFile[] = plan.datasets.map((request) => {
       const dataset = DATASETS[request.dataset];
       return {
         key: dataset.key,
         label: dataset.label,
         rowIs: dataset.rowIs,
-        file: `${dataset.key}.csv`,
+        file: `${dataset.key}.${tables}`,
         variables: chosenVariables(dataset, request.variables).map(
           ({ expr: _expr, ...variable }) => variable,
         ),
@@ -134,6 +138,33 @@ export async function writeExtract(
           );
           const { lines, ...listed } = file;
           written.push({ ...listed, rows: Math.max(0, lines - 1) });
+          await report();
+        }
+      }
+      if (plan.formats.includes('parquet')) {
+        for (const request of plan.datasets) {
+          const dataset = DATASETS[request.dataset];
+          const variables = chosenVariables(dataset, request.variables);
+          const name = `${dataset.key}.parquet`;
+          const parquet = parquetWriting(path.join(partial, name), variables, {
+            studyId: plan.studyId,
+            extractId: plan.extractId,
+            requestId: plan.requestId,
+            dataset: dataset.key,
+            label: dataset.label,
+            rowIs: dataset.rowIs,
+            pseudonymKeyVersion: plan.pseudonymKeyVersion,
+            period: plan.period,
+          });
+          try {
+            // Text, not CSV: a null is `\N`, apart from an empty string, and a row is one line.
+            const query = datasetQuery(dataset, variables).compile(database.db);
+            await session.copyOut(query, 'FORMAT text', parquet.sink);
+          } catch (error) {
+            parquet.abort();
+            throw error;
+          }
+          written.push({ name, ...(await parquet.done()) });
           await report();
         }
       }

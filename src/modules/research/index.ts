@@ -11,12 +11,15 @@ import { createRecruitmentService, INVITATION_MAIL_QUEUE, INVITATION_REMINDER_QU
 import { type GlucoseReportReader, researchRoutes } from './routes.ts';
 import { createResearchService } from './service.ts';
 import { createResearchStore } from './store.ts';
+import { createTaskStore } from './task-store.ts';
+import { createTaskService, TASK_SWEEP_QUEUE } from './tasks.ts';
 
 export type { DataAccessService } from './data-access.ts';
 export type { NewsService } from './news.ts';
 export { researchRules } from './policy.ts';
 export type { RecruitmentService } from './recruitment.ts';
 export type { ResearchService, StudyForParticipant, StudySubject } from './service.ts';
+export type { TaskService } from './tasks.ts';
 
 /**
  * The `study` relation of the access policy (built before the module): the subjects taking part (enrolled,
@@ -30,6 +33,7 @@ export function createStudyRelation(db: Db): RelationResolver {
 /** The participant's studies (status and signed consent) for their GDPR export. */
 export function createResearchExporter(db: Db) {
   const store = createResearchStore(db);
+  const tasks = createTaskStore(db);
   return async (participantId: string): Promise<TableExport[]> => [
     {
       table: 'study_participants',
@@ -73,13 +77,54 @@ export function createResearchExporter(db: Db) {
         })),
       ),
     },
+    {
+      table: 'study_tasks',
+      description: {
+        nl: 'Uw taken in studies: wat, wanneer het kon, en wanneer het gedaan was of verviel.',
+        en: 'Your tasks in studies: what, when it could be done, and when it was done or cancelled.',
+      },
+      rows: exportRows(
+        (await tasks.allTasksOf(participantId)).map((row) => ({
+          study_id: row.study_id,
+          timepoint: row.timepoint,
+          occurrence: row.occurrence,
+          opens_at: row.opens_at,
+          closes_at: row.closes_at,
+          data_days: row.data_days,
+          completed_at: row.completed_at,
+          cancelled_at: row.cancelled_at,
+        })),
+      ),
+    },
+    {
+      table: 'study_task_notifications',
+      description: {
+        nl: 'De berichten over uw taken: wanneer gemaild (of waarom niet) en wanneer u de link opende.',
+        en: 'The messages about your tasks: when mailed (or why not) and when you opened the link.',
+      },
+      rows: exportRows(
+        (await tasks.notificationsOf(participantId)).map((row) => ({
+          task_id: row.task_id,
+          kind: row.kind,
+          created_at: row.created_at,
+          delivery: row.delivery,
+          mailed_at: row.mailed_at,
+          opened_at: row.opened_at,
+        })),
+      ),
+    },
   ];
 }
 
 /** Erasure: deletes the participant's study participations; reports the rows removed. */
 export function createResearchEraser(db: Db) {
   const store = createResearchStore(db);
-  return (participantId: string) => store.erase(participantId);
+  const tasks = createTaskStore(db);
+  // Tasks first: they refer to the participations.
+  return async (participantId: string) => [
+    ...(await tasks.erase(participantId)),
+    ...(await store.erase(participantId)),
+  ];
 }
 
 /** Research on the panel: studies, their teams, e-consent enrolment, and the `study` relation. */
@@ -103,6 +148,8 @@ export function createResearchModule(deps: {
   mailableContact: (participantId: string) => Promise<{ email: string; locale: 'nl' | 'en' } | undefined>;
   /** Invitation e-mails per minute, at most. */
   invitationMailsPerMinute: number;
+  /** The questionnaires in use now (a schedule asks for these, by canonical URL). */
+  activeQuestionnaires: () => Promise<{ id: string; url: string }[]>;
   clock?: () => Date;
 }) {
   const store = createResearchStore(deps.database.db);
@@ -116,6 +163,19 @@ export function createResearchModule(deps: {
     isMember: deps.isMember,
     isResearcher: deps.isResearcher,
     smallCellMinimum: deps.smallCellMinimum,
+    activeQuestionnaireUrls: async () => new Set((await deps.activeQuestionnaires()).map((q) => q.url)),
+  });
+  const tasks = createTaskService({
+    tasks: createTaskStore(deps.database.db),
+    studies: store,
+    access: deps.access,
+    keys,
+    clock,
+    secret: deps.secret,
+    publicUrl: deps.publicUrl,
+    activeQuestionnaires: deps.activeQuestionnaires,
+    mailableContact: deps.mailableContact,
+    send: (message) => deps.mailer.send(message),
   });
   const dataAccess = createDataAccessService({
     database: deps.database,
@@ -164,17 +224,19 @@ export function createResearchModule(deps: {
     dataAccess,
     news,
     recruitment,
+    tasks,
     routes: researchRoutes({
       research,
       dataAccess,
       news,
       recruitment,
+      tasks,
       glucoseReport: deps.glucoseReport,
       requireActor: deps.requireActor,
     }),
     /**
-     * Runs extracts, news and invitation mailings in this process; deletes expired extracts every hour and sends
-     * invitation reminders every day.
+     * Runs extracts, news and invitation mailings in this process; deletes expired extracts every hour, sends
+     * invitation reminders every day, and sweeps the schedules' tasks every quarter of an hour.
      */
     async work() {
       await deps.jobs.work<{ extractId: string }>(EXTRACT_QUEUE, (job) =>
@@ -190,6 +252,8 @@ export function createResearchModule(deps: {
       );
       await deps.jobs.work(INVITATION_REMINDER_QUEUE, () => recruitment.sendReminders());
       await deps.jobs.schedule(INVITATION_REMINDER_QUEUE, '0 10 * * *');
+      await deps.jobs.work(TASK_SWEEP_QUEUE, () => tasks.sweep());
+      await deps.jobs.schedule(TASK_SWEEP_QUEUE, '*/15 * * * *');
     },
   };
 }

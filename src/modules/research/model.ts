@@ -1,5 +1,6 @@
 import type { Criteria, Step } from './criteria.ts';
 import type { DatasetKey } from './datasets.ts';
+import type { Schedule, ScheduleTask } from './schedule.ts';
 
 /** Studies on the panel: their lifecycle and who takes part, as FHIR ResearchStudy and ResearchSubject see them. */
 
@@ -33,6 +34,14 @@ export interface EthicsDecision {
   documentSha256: string;
 }
 
+/** A question that checks the participant understood the consent: the right answer is one of its options. */
+export interface ConsentQuestion {
+  question: { nl: string; en: string };
+  options: { nl: string; en: string }[];
+  /** The index of the right option. */
+  answer: number;
+}
+
 export interface Study {
   id: string;
   title: { nl: string; en: string };
@@ -42,6 +51,10 @@ export interface Study {
   consent: { version: number; nl: string; en: string; sha256: string };
   team: { accountId: string; role: TeamRole }[];
   criteria: Criteria;
+  schedule: Schedule;
+  consentQuestions: ConsentQuestion[];
+  /** Whether a researcher countersigns each signature before the participant is enrolled. */
+  countersign: boolean;
   createdAt: Date;
   approvedAt: Date | null;
 }
@@ -74,10 +87,10 @@ export const EXTRACT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expire
 export type ExtractStatus = (typeof EXTRACT_STATUSES)[number];
 
 /**
- * The formats an extract is written in: CSV (always with its codebook, SPSS syntax and R script) and FHIR R4
- * Bulk Data NDJSON (a file per resource type).
+ * The formats an extract is written in: CSV (always with its codebook, SPSS syntax and R script), Apache Parquet
+ * (a file per data set, the CSV's columns typed) and FHIR R4 Bulk Data NDJSON (a file per resource type).
  */
-export const EXTRACT_FORMATS = ['csv', 'fhir'] as const;
+export const EXTRACT_FORMATS = ['csv', 'parquet', 'fhir'] as const;
 export type ExtractFormat = (typeof EXTRACT_FORMATS)[number];
 
 /** One data set of a request and the variables asked for (the pseudonym always comes with them). */
@@ -181,4 +194,65 @@ export interface Invitation {
   invitedAt: Date;
   response: InvitationResponse | null;
   respondedAt: Date | null;
+}
+
+/** Schedules: a participant's task, and how a study's team follows them (research/tasks.ts). */
+export const TASK_STATUSES = ['upcoming', 'open', 'done', 'missed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A task as the participant sees it. */
+export interface StudyTask {
+  id: string;
+  studyId: string;
+  studyTitle: { nl: string; en: string };
+  timepoint: string;
+  title: { nl: string; en: string };
+  occurrence: number;
+  occurrences: number;
+  task: ScheduleTask;
+  /** For a questionnaire: the version in use now, to fill in. */
+  questionnaireId: string | null;
+  status: TaskStatus;
+  opensAt: Date;
+  closesAt: Date;
+  completedAt: Date | null;
+  /** Days with enough data so far, of those needed. */
+  dataDays: number;
+  daysNeeded: number;
+}
+
+/** How one occurrence of a timepoint goes, over those taking part whose research consent holds. */
+export interface TimepointProgress {
+  timepoint: string;
+  title: { nl: string; en: string };
+  occurrence: number;
+  upcoming: number;
+  open: number;
+  done: number;
+  missed: number;
+  /** Done of those whose window has closed or who are done; null before any. */
+  completionRate: number | null;
+  /** For wear and measurement tasks: the mean days with enough data in the windows opened so far. */
+  meanDataDays: number | null;
+  daysNeeded: number;
+}
+
+/** One participant's adherence, by pseudonym. */
+export interface SubjectAdherence {
+  pseudonym: string;
+  due: number;
+  done: number;
+  missed: number;
+  open: number;
+  /** Done of those due; null when nothing was due yet. */
+  adherence: number | null;
+  lastDoneAt: Date | null;
+}
+
+export interface Monitoring {
+  timepoints: TimepointProgress[];
+  subjects: SubjectAdherence[];
+  /** Windows closed without the task done: whose and which, newest first. */
+  overdue: { pseudonym: string; timepoint: string; occurrence: number; closedAt: Date }[];
+  notifications: { sent: number; failed: number; noEmail: number; opened: number; doneAfter: number };
 }

@@ -21,6 +21,13 @@ export const researchRules: Record<string, ActionRule> = {
     personalData: false,
     resourceType: 'study',
   },
+  /** The team countersigns the signatures of those who consented to research, seeing them by pseudonym. */
+  'study.countersign': {
+    grants: [{ role: 'researcher', consent: 'research' }],
+    purposes: ['research'],
+    personalData: true,
+    resourceType: 'research_subject',
+  },
   'study.subjects.read': {
     grants: [{ role: 'researcher', relation: 'study', consent: 'research' }],
     purposes: ['research'],
@@ -76,6 +83,12 @@ export const researchRules: Record<string, ActionRule> = {
     purposes: ['self_service'],
     personalData: true,
     resourceType: 'study_invitation',
+  },
+  'study.tasks.read': {
+    grants: [{ role: 'anyone', relation: 'self' }],
+    purposes: ['self_service'],
+    personalData: true,
+    resourceType: 'study_task',
   },
   'study.withdraw': {
     grants: [{ role: 'anyone', relation: 'self' }],

@@ -168,6 +168,155 @@ describe('taking part', () => {
     expect(reads.every((e) => e.purpose === 'research')).toBe(true);
   });
 
+  it('checks the consent was understood, and enrols only once a researcher countersigns', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const created = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
+    const id = created.body.id;
+    const question = (nl: string, en: string, answer: number) => ({
+      question: { nl, en },
+      options: [
+        { nl: 'Ja', en: 'Yes' },
+        { nl: 'Nee', en: 'No' },
+      ],
+      answer,
+    });
+    const outOfRange = await pi.client.patch(`/api/v1/research/studies/${id}`, {
+      consentQuestions: [question('Mag ik stoppen?', 'May I stop?', 2)],
+    });
+    expect(outOfRange.status).toBe(422);
+    expect((outOfRange.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual([
+      '#/consentQuestions/0/answer',
+    ]);
+    const questions = [
+      question('Mag ik op elk moment stoppen?', 'May I stop at any time?', 0),
+      question('Zien de onderzoekers mijn naam?', 'Do the researchers see my name?', 1),
+    ];
+    expect(
+      (
+        await pi.client.patch(`/api/v1/research/studies/${id}`, {
+          consentQuestions: questions,
+          countersign: true,
+          ethics,
+        })
+      ).status,
+    ).toBe(200);
+    await steward.client.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' });
+    const study = (
+      await pi.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })
+    ).body;
+
+    const member = await joinedCitizen(app);
+    await decide(member, 'research', 'granted');
+    const mine = async () =>
+      (
+        await member.client.get<{
+          studies: {
+            id: string;
+            myStatus: string | null;
+            consentQuestions: object[];
+            countersign: boolean;
+          }[];
+        }>('/api/v1/me/studies')
+      ).body.studies.find((s) => s.id === id);
+    // She sees the questions, never their answers.
+    expect((await mine())?.consentQuestions).toEqual(questions.map(({ answer, ...rest }) => rest));
+    const sign = (answers?: number[]) =>
+      member.client.post(`/api/v1/me/studies/${id}/enrolment`, {
+        consentVersion: study.consent.version,
+        consentSha256: study.consent.sha256,
+        ...(answers ? { answers } : {}),
+      });
+    const pointers = async (answers?: number[]) => {
+      const answer = await sign(answers);
+      expect(answer.status).toBe(422);
+      return (answer.body.errors as { pointer: string }[]).map((e) => e.pointer);
+    };
+    expect(await pointers()).toEqual(['#/answers/0', '#/answers/1']);
+    expect(await pointers([0, 0])).toEqual(['#/answers/1']);
+    expect((await mine())?.myStatus).toBeNull();
+
+    // Understood and signed: eligible, waiting for the countersignature; the team does not see her data yet.
+    const signed = await sign([0, 1]);
+    expect(signed.status).toBe(201);
+    expect(signed.body.myStatus).toBe('eligible');
+    const subjects = async () =>
+      (await pi.client.get<{ subjects: unknown[] }>(`/api/v1/research/studies/${id}/subjects`)).body.subjects;
+    expect(await subjects()).toEqual([]);
+    const awaiting = await pi.client.get<{ awaiting: { pseudonym: string }[] }>(
+      `/api/v1/research/studies/${id}/countersignatures`,
+    );
+    expect(awaiting.body.awaiting).toHaveLength(1);
+    const pseudonym = awaiting.body.awaiting[0]?.pseudonym as string;
+    expect(JSON.stringify(awaiting.body)).not.toContain(member.accountId);
+    const countersign = (client: Client) =>
+      client.post(`/api/v1/research/studies/${id}/subjects/${pseudonym}/countersignature`);
+    expect((await countersign(member.client)).status).toBe(403);
+    const outsider = await createStaff(app, ['researcher']);
+    expect((await countersign(outsider.client)).status).toBe(404);
+    expect((await countersign(pi.client)).status).toBe(204);
+    expect((await countersign(pi.client)).status).toBe(404);
+    expect((await mine())?.myStatus).toBe('enrolled');
+    expect(await subjects()).toEqual([expect.objectContaining({ pseudonym, status: 'enrolled' })]);
+    const entries = await app.audit.search({ participantId: member.accountId, limit: 100 });
+    expect(
+      entries
+        .filter((e) => e.action === 'study.countersign' && e.actorAccountId === pi.accountId)
+        .map((e) => e.outcome),
+    ).toContain('success');
+  });
+
+  it('maps the study to a FHIR R4 ResearchStudy and those taking part to ResearchSubjects, by pseudonym only', async () => {
+    const pi = await createStaff(app, ['researcher']);
+    const steward = await createStaff(app, ['data_steward']);
+    const study = await recruitingStudy(pi.client, steward.client);
+    const member = await joinedCitizen(app);
+    await decide(member, 'research', 'granted');
+    await enrol(member, study);
+    const answer = await pi.client.get<Record<string, unknown>>(`/api/v1/research/studies/${study.id}/fhir`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['content-type']).toContain('application/fhir+json');
+    expect(answer.body).toMatchObject({
+      resourceType: 'ResearchStudy',
+      id: study.id,
+      status: 'active',
+      title: draft.title.nl,
+      _title: { extension: [{ extension: [{ valueCode: 'en' }, { valueString: draft.title.en }] }] },
+      description: draft.summary.nl,
+      identifier: [
+        { value: study.id },
+        {
+          value: ethics.reference,
+          assigner: { display: ethics.committee },
+          period: { start: ethics.decidedOn },
+        },
+      ],
+    });
+    const subjects = await pi.client.get<{
+      type: string;
+      total: number;
+      entry: { resource: Record<string, unknown> }[];
+    }>(`/api/v1/research/studies/${study.id}/fhir/subjects`);
+    const listed = await pi.client.get<{ subjects: { pseudonym: string }[] }>(
+      `/api/v1/research/studies/${study.id}/subjects`,
+    );
+    const pseudonym = listed.body.subjects[0]?.pseudonym as string;
+    expect(subjects.body).toMatchObject({ type: 'searchset', total: 1 });
+    expect(subjects.body.entry[0]?.resource).toMatchObject({
+      resourceType: 'ResearchSubject',
+      status: 'on-study',
+      study: { reference: `ResearchStudy/${study.id}` },
+      individual: { identifier: { value: pseudonym } },
+    });
+    expect(JSON.stringify(subjects.body)).not.toContain(member.accountId);
+    // FHIR ids: at most 64 letters, digits, hyphens and dots.
+    expect(subjects.body.entry[0]?.resource.id).toMatch(/^[A-Za-z0-9.-]{1,64}$/);
+    // The same doors as the study: none for a researcher off the team, nor for the member.
+    const outsider = await createStaff(app, ['researcher']);
+    expect((await outsider.client.get(`/api/v1/research/studies/${study.id}/fhir`)).status).toBe(404);
+    expect((await member.client.get(`/api/v1/research/studies/${study.id}/fhir/subjects`)).status).toBe(403);
+  });
+
   it('gives a participant one pseudonym per study: stable, and unrelated across studies', async () => {
     const pi = await createStaff(app, ['researcher']);
     const steward = await createStaff(app, ['data_steward']);

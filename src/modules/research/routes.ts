@@ -10,10 +10,12 @@ import {
 } from '../insights/index.ts';
 import type { DataAccessService } from './data-access.ts';
 import { datasetCatalogue } from './datasets.ts';
+import { toResearchStudy, toResearchSubjects } from './fhir.ts';
 import type { NewsService } from './news.ts';
 import type { RecruitmentService } from './recruitment.ts';
 import * as s from './schemas.ts';
 import type { ResearchService } from './service.ts';
+import type { TaskService } from './tasks.ts';
 
 /** The insights module's report, which checks the policy (relation `study`, consent `research`). */
 export type GlucoseReportReader = (
@@ -23,21 +25,27 @@ export type GlucoseReportReader = (
   purpose: 'research',
 ) => Promise<ReportAnswer>;
 
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+/** Routes that scripts may read with a researcher's personal API token (identity/api-tokens.ts). */
+const READ_BY_SCRIPT = { apiToken: true };
+
 export function researchRoutes(deps: {
   research: ResearchService;
   dataAccess: DataAccessService;
   news: NewsService;
   recruitment: RecruitmentService;
+  tasks: TaskService;
   glucoseReport: GlucoseReportReader;
   requireActor: (request: FastifyRequest) => Actor;
 }) {
-  const { research, dataAccess, news, recruitment, glucoseReport, requireActor } = deps;
+  const { research, dataAccess, news, recruitment, tasks, glucoseReport, requireActor } = deps;
   return async function register(root: FastifyInstance) {
     const app = root.withTypeProvider<ZodTypeProvider>();
     const tags = ['research'];
     app.get(
       '/api/v1/research/studies',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'My studies (researchers); every study (data stewards)',
@@ -62,6 +70,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/studies/:studyId',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'One study (its team, data stewards)',
@@ -167,6 +176,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/datasets',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'What a data request may ask for: data sets, their variables, units and codes',
@@ -197,6 +207,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/studies/:studyId/data-requests',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'A study’s data requests (its team, data stewards)',
@@ -222,6 +233,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/data-requests/:requestId',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'One data request (its study’s team, data stewards)',
@@ -262,6 +274,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/studies/:studyId/extracts',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'A study’s extracts, newest first (its team)',
@@ -276,6 +289,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/extracts/:extractId',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'An extract: its progress, and when ready its manifest (files, sizes, SHA-256)',
@@ -288,6 +302,7 @@ export function researchRoutes(deps: {
     app.get(
       '/api/v1/research/extracts/:extractId/files/:name',
       {
+        config: READ_BY_SCRIPT,
         schema: {
           tags,
           summary: 'Download a file of a ready extract (its team; audited; 410 once expired)',
@@ -306,7 +321,9 @@ export function researchRoutes(deps: {
             ? 'application/fhir+ndjson'
             : request.params.name.endsWith('.csv')
               ? 'text/csv; charset=utf-8; header=present'
-              : 'text/plain; charset=utf-8';
+              : request.params.name.endsWith('.parquet')
+                ? 'application/vnd.apache.parquet'
+                : 'text/plain; charset=utf-8';
         return reply
           .header('content-type', type)
           .header('content-length', bytes)
@@ -491,10 +508,103 @@ export function researchRoutes(deps: {
           response: { 201: s.studyForParticipant },
         },
       },
-      async (request, reply) =>
-        reply
-          .status(201)
-          .send(await research.enrol(requireActor(request), request.params.studyId, request.body)),
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const enrolled = await research.enrol(actor, request.params.studyId, request.body);
+        await tasks.start(actor.accountId, request.params.studyId);
+        return reply.status(201).send(enrolled);
+      },
+    );
+    app.get(
+      '/api/v1/me/study-tasks',
+      {
+        schema: {
+          tags,
+          summary: 'My tasks in the studies I take part in: upcoming, open, done and missed',
+          response: { 200: s.studyTasks },
+        },
+      },
+      async (request) => ({ tasks: await tasks.mine(requireActor(request)) }),
+    );
+    app.post(
+      '/api/v1/study-tasks/:token/opened',
+      {
+        schema: {
+          tags,
+          summary: 'The personal link of a task notification was opened (no sign-in needed)',
+          params: s.taskTokenParams,
+          response: { 200: s.openedTask },
+        },
+      },
+      async (request) => tasks.opened(request.params.token),
+    );
+    app.get(
+      '/api/v1/research/studies/:studyId/countersignatures',
+      {
+        schema: {
+          tags,
+          summary: 'Signatures awaiting the team’s countersignature, by pseudonym',
+          params: s.studyParams,
+          response: { 200: s.countersignatures },
+        },
+      },
+      async (request) => ({
+        awaiting: await research.awaitingCountersignature(requireActor(request), request.params.studyId),
+      }),
+    );
+    app.post(
+      '/api/v1/research/studies/:studyId/subjects/:pseudonym/countersignature',
+      {
+        schema: {
+          tags,
+          summary: 'Countersign a participant’s signature: they are enrolled from now on',
+          params: s.subjectParams,
+        },
+      },
+      async (request, reply) => {
+        const { studyId, pseudonym } = request.params;
+        const participantId = await research.countersign(requireActor(request), studyId, pseudonym);
+        await tasks.start(participantId, studyId);
+        return reply.status(204).send();
+      },
+    );
+    app.get(
+      '/api/v1/research/studies/:studyId/fhir',
+      {
+        schema: { tags, summary: 'The study as a FHIR R4 ResearchStudy', params: s.studyParams },
+      },
+      async (request, reply) => {
+        const study = await research.get(requireActor(request), request.params.studyId);
+        return reply.type(FHIR_JSON).send(JSON.stringify(toResearchStudy(study)));
+      },
+    );
+    app.get(
+      '/api/v1/research/studies/:studyId/fhir/subjects',
+      {
+        schema: {
+          tags,
+          summary: 'Those taking part, by pseudonym, as FHIR R4 ResearchSubjects in a searchset Bundle',
+          params: s.studyParams,
+        },
+      },
+      async (request, reply) => {
+        const subjects = await research.subjects(requireActor(request), request.params.studyId);
+        return reply
+          .type(FHIR_JSON)
+          .send(JSON.stringify(toResearchSubjects(request.params.studyId, subjects)));
+      },
+    );
+    app.get(
+      '/api/v1/research/studies/:studyId/monitoring',
+      {
+        schema: {
+          tags,
+          summary: 'How the schedule goes: per timepoint, adherence per participant, overdue, notifications',
+          params: s.studyParams,
+          response: { 200: s.monitoring },
+        },
+      },
+      async (request) => tasks.monitoring(requireActor(request), request.params.studyId),
     );
     app.post(
       '/api/v1/me/studies/:studyId/withdrawal',

@@ -10,8 +10,10 @@ import {
   STRATIFICATIONS,
   STUDY_STATUSES,
   SUBJECT_STATUSES,
+  TASK_STATUSES,
 } from './model.ts';
 import { PSEUDONYM } from './pseudonyms.ts';
+import { schedule, scheduleTask } from './schedule.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const bilingual = (max: number) => z.object({ nl: text(max), en: text(max) });
@@ -44,9 +46,29 @@ export const ethicsDecision = z.object({
   documentSha256: sha256.describe('SHA-256 of the decision document, as filed.'),
 });
 
+const consentQuestion = z
+  .object({
+    question: bilingual(500),
+    options: z.array(bilingual(200)).min(2).max(5),
+    answer: z.number().int().min(0).describe('The index of the right option.'),
+  })
+  .refine((q) => q.answer < q.options.length, { path: ['answer'], message: 'not one of the options' });
+
 export const studyChanges = studyInput.partial().extend({
+  consentQuestions: z
+    .array(consentQuestion)
+    .max(10)
+    .optional()
+    .describe('Questions that check the consent was understood; all must be answered right to sign.'),
+  countersign: z
+    .boolean()
+    .optional()
+    .describe('Whether a researcher countersigns each signature before the participant is enrolled.'),
   ethics: ethicsDecision.optional(),
   criteria: criteria.optional().describe('The eligibility criteria (all must hold), as data.'),
+  schedule: schedule
+    .optional()
+    .describe('The timepoints of the study, relative to each participant (docs/api-research.md).'),
 });
 
 const stepKey = z.enum([
@@ -97,6 +119,9 @@ export const study = z.object({
   consent: consentDocument,
   team: z.array(z.object({ accountId: z.uuid(), role: z.enum(['principal_investigator', 'researcher']) })),
   criteria,
+  schedule,
+  consentQuestions: z.array(consentQuestion),
+  countersign: z.boolean(),
   createdAt: z.date(),
   approvedAt: z.date().nullable(),
 });
@@ -108,6 +133,8 @@ export const studyForParticipant = z.object({
   summary: bilingual(4000),
   status: z.enum(STUDY_STATUSES),
   consent: consentDocument,
+  consentQuestions: z.array(z.object({ question: bilingual(500), options: z.array(bilingual(200)) })),
+  countersign: z.boolean(),
   myStatus: z
     .enum(SUBJECT_STATUSES)
     .nullable()
@@ -119,6 +146,14 @@ export const studiesForParticipant = z.object({ studies: z.array(studyForPartici
 export const signature = z.object({
   consentVersion: z.number().int().min(1).describe('The version of the consent document read.'),
   consentSha256: sha256.describe('Its SHA-256, as the study gives it: what is signed.'),
+  answers: z
+    .array(z.number().int().min(0))
+    .max(10)
+    .optional()
+    .describe('The option chosen for each of the study’s consent questions, in order.'),
+});
+export const countersignatures = z.object({
+  awaiting: z.array(z.object({ pseudonym: z.string(), signedAt: z.date() })),
 });
 
 export const subjects = z.object({
@@ -135,7 +170,7 @@ export const requestParams = z.object({ requestId: z.uuid() });
 export const extractParams = z.object({ extractId: z.uuid() });
 export const fileParams = z.object({
   extractId: z.uuid(),
-  name: z.string().regex(/^[A-Za-z0-9_-]+\.(csv|sps|R|json|ndjson)$/, 'a file name of the extract'),
+  name: z.string().regex(/^[A-Za-z0-9_-]+\.(csv|sps|R|json|ndjson|parquet)$/, 'a file name of the extract'),
 });
 
 const variableName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a variable name of the data set');
@@ -160,7 +195,9 @@ export const dataRequestInput = z.object({
     .array(z.enum(EXTRACT_FORMATS))
     .min(1)
     .default(['csv'])
-    .describe('csv: CSV with codebook, SPSS syntax and R script; fhir: FHIR R4 Bulk Data NDJSON.'),
+    .describe(
+      'csv: CSV with codebook, SPSS syntax and R script; parquet: Apache Parquet, a typed file per data set; fhir: FHIR R4 Bulk Data NDJSON.',
+    ),
 });
 
 export const dataRequest = z.object({
@@ -302,3 +339,69 @@ export const invitation = z.object({
 export const invitations = z.object({ invitations: z.array(invitation) });
 export const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'an invitation link') });
 export const answer = z.object({ response: z.enum(INVITATION_RESPONSES) });
+
+export const taskTokenParams = z.object({
+  token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a task notification link'),
+});
+const studyTask = z.object({
+  id: z.uuid(),
+  studyId: z.uuid(),
+  studyTitle: bilingual(200),
+  timepoint: z.string(),
+  title: bilingual(200),
+  occurrence: z.number().int(),
+  occurrences: z.number().int(),
+  task: scheduleTask,
+  questionnaireId: z.uuid().nullable(),
+  status: z.enum(TASK_STATUSES),
+  opensAt: z.date(),
+  closesAt: z.date(),
+  completedAt: z.date().nullable(),
+  dataDays: z.number().int(),
+  daysNeeded: z.number().int(),
+});
+export const studyTasks = z.object({ tasks: z.array(studyTask) });
+export const openedTask = z.object({ title: bilingual(200), closesAt: z.date() });
+const rate = z.number().min(0).max(1).nullable();
+export const monitoring = z.object({
+  timepoints: z.array(
+    z.object({
+      timepoint: z.string(),
+      title: bilingual(200),
+      occurrence: z.number().int(),
+      upcoming: z.number().int(),
+      open: z.number().int(),
+      done: z.number().int(),
+      missed: z.number().int(),
+      completionRate: rate,
+      meanDataDays: z.number().nullable(),
+      daysNeeded: z.number().int(),
+    }),
+  ),
+  subjects: z.array(
+    z.object({
+      pseudonym: z.string(),
+      due: z.number().int(),
+      done: z.number().int(),
+      missed: z.number().int(),
+      open: z.number().int(),
+      adherence: rate,
+      lastDoneAt: z.date().nullable(),
+    }),
+  ),
+  overdue: z.array(
+    z.object({
+      pseudonym: z.string(),
+      timepoint: z.string(),
+      occurrence: z.number().int(),
+      closedAt: z.date(),
+    }),
+  ),
+  notifications: z.object({
+    sent: z.number().int(),
+    failed: z.number().int(),
+    noEmail: z.number().int(),
+    opened: z.number().int(),
+    doneAfter: z.number().int(),
+  }),
+});

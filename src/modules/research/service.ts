@@ -4,6 +4,7 @@ import { conflict, DomainError, invalidFields, notFound } from '../../platform/e
 import type { SecretBox } from '../../platform/secrets/index.ts';
 import { type Criteria, compileCriteria } from './criteria.ts';
 import {
+  type ConsentQuestion,
   type Eligibility,
   ENROLLING,
   type EthicsDecision,
@@ -16,6 +17,7 @@ import {
   type TeamRole,
 } from './model.ts';
 import { newStudyKey, PSEUDONYM, pseudonymOf } from './pseudonyms.ts';
+import type { Schedule } from './schedule.ts';
 import {
   criteriaContextOf,
   type ResearchStore,
@@ -35,6 +37,8 @@ export interface ResearchDeps {
   isResearcher: (accountId: string) => Promise<boolean>;
   /** Counts below this are withheld from researchers. */
   smallCellMinimum: number;
+  /** The canonical URLs of the questionnaires in use, which a schedule may ask participants to fill in. */
+  activeQuestionnaireUrls: () => Promise<Set<string>>;
 }
 
 export interface StudyInput {
@@ -50,6 +54,10 @@ export interface StudyForParticipant {
   summary: { nl: string; en: string };
   status: StudyStatus;
   consent: { version: number; nl: string; en: string; sha256: string };
+  /** The questions to answer before signing, without their answers. */
+  consentQuestions: Omit<ConsentQuestion, 'answer'>[];
+  countersign: boolean;
+  /** `eligible`: signed, awaiting the countersignature of a researcher. */
   myStatus: SubjectStatus | null;
   signedAt: Date | null;
 }
@@ -91,6 +99,9 @@ function toStudy(row: StudyRow, team: TeamRow[]): Study {
     },
     team: team.map((member) => ({ accountId: member.account_id, role: member.role })),
     criteria: row.criteria,
+    schedule: row.schedule,
+    consentQuestions: row.consent_questions,
+    countersign: row.countersign,
     createdAt: row.created_at,
     approvedAt: row.approved_at,
   };
@@ -107,6 +118,8 @@ const forParticipant = (row: StudyRow, subject: SubjectRow | undefined): StudyFo
     en: row.consent_en,
     sha256: row.consent_sha256,
   },
+  consentQuestions: row.consent_questions.map(({ question, options }) => ({ question, options })),
+  countersign: row.countersign,
   myStatus: subject?.status ?? null,
   signedAt: subject?.signed_at ?? null,
 });
@@ -173,6 +186,31 @@ export function createResearchService(deps: ResearchDeps) {
     };
   }
 
+  /** A schedule asks only for questionnaires participants can fill in: 422 at the field naming another. */
+  async function checkQuestionnaires(schedule: Schedule) {
+    const active = await deps.activeQuestionnaireUrls();
+    const unknown: Record<string, string> = {};
+    schedule.timepoints.forEach((point, i) => {
+      if (point.task.kind === 'questionnaire' && !active.has(point.task.questionnaire)) {
+        unknown[`schedule/timepoints/${i}/task/questionnaire`] = 'not a questionnaire in use';
+      }
+    });
+    if (Object.keys(unknown).length > 0) throw invalidFields(unknown);
+  }
+
+  /** Everyone signs having understood: each question answered, and answered right; 422 names the wrong ones. */
+  function checkUnderstanding(questions: ConsentQuestion[], answers: number[]) {
+    const wrong: Record<string, string> = {};
+    questions.forEach((question, i) => {
+      if (answers[i] !== question.answer) {
+        wrong[`answers/${i}`] =
+          answers[i] === undefined ? 'not answered' : 'not right: read this part of the consent again';
+      }
+    });
+    if (answers.length > questions.length) wrong.answers = `${questions.length} answers expected`;
+    if (Object.keys(wrong).length > 0) throw invalidFields(wrong);
+  }
+
   async function participantStudy(studyId: string) {
     const row = await store.study(studyId);
     if (!row || row.status === 'draft' || row.status === 'approved') throw notFound('This study');
@@ -232,10 +270,17 @@ export function createResearchService(deps: ResearchDeps) {
     async update(
       actor: Actor,
       studyId: string,
-      changes: Partial<StudyInput> & { ethics?: EthicsDecision; criteria?: Criteria },
+      changes: Partial<StudyInput> & {
+        ethics?: EthicsDecision;
+        criteria?: Criteria;
+        schedule?: Schedule;
+        consentQuestions?: ConsentQuestion[];
+        countersign?: boolean;
+      },
     ): Promise<Study> {
       const { row } = await teamStudy(actor, studyId);
       if (row.status !== 'draft') throw conflict('Only a draft study can be changed.');
+      if (changes.schedule) await checkQuestionnaires(changes.schedule);
       const consent = changes.consent;
       const ok = await store.updateDraft(
         studyId,
@@ -246,6 +291,9 @@ export function createResearchService(deps: ResearchDeps) {
             ? { consent_nl: consent.nl, consent_en: consent.en, consent_sha256: consentHash(consent) }
             : {}),
           ...(changes.criteria ? { criteria: changes.criteria } : {}),
+          ...(changes.schedule ? { schedule: changes.schedule } : {}),
+          ...(changes.consentQuestions ? { consent_questions: changes.consentQuestions } : {}),
+          ...(changes.countersign !== undefined ? { countersign: changes.countersign } : {}),
           ...(changes.ethics
             ? {
                 ethics_committee: changes.ethics.committee,
@@ -345,7 +393,7 @@ export function createResearchService(deps: ResearchDeps) {
     async enrol(
       actor: Actor,
       studyId: string,
-      signature: { consentVersion: number; consentSha256: string },
+      signature: { consentVersion: number; consentSha256: string; answers?: number[] },
     ): Promise<StudyForParticipant> {
       const row = await participantStudy(studyId);
       if (!(await deps.isMember(actor.accountId))) {
@@ -364,15 +412,19 @@ export function createResearchService(deps: ResearchDeps) {
       ) {
         throw conflict('The consent text has changed; read the current version and sign that.');
       }
+      checkUnderstanding(row.consent_questions, signature.answers ?? []);
       const now = clock();
-      const subject = await store.enrol({
-        participant_id: actor.accountId,
-        study_id: studyId,
-        consent_version: row.consent_version,
-        consent_sha256: row.consent_sha256,
-        signed_at: now,
-        updated_at: now,
-      });
+      const subject = await store.enrol(
+        {
+          participant_id: actor.accountId,
+          study_id: studyId,
+          consent_version: row.consent_version,
+          consent_sha256: row.consent_sha256,
+          signed_at: now,
+          updated_at: now,
+        },
+        row.countersign ? 'eligible' : 'enrolled',
+      );
       return forParticipant(row, subject);
     },
 
@@ -413,6 +465,53 @@ export function createResearchService(deps: ResearchDeps) {
           status: subject.status,
           since: subject.signed_at ?? subject.updated_at,
         }));
+    },
+
+    /** Those who signed and await the team's countersignature, by pseudonym (each read decided and audited). */
+    async awaitingCountersignature(
+      actor: Actor,
+      studyId: string,
+    ): Promise<{ pseudonym: string; signedAt: Date }[]> {
+      const { row } = await teamStudy(actor, studyId);
+      const rows = await store.awaitingCountersignature(studyId);
+      const visible = new Set(
+        await access.filter(
+          actor,
+          { action: 'study.countersign', purpose: 'research', resourceId: studyId },
+          rows.map((subject) => subject.participant_id),
+        ),
+      );
+      const pseudonym = pseudonymsOf(row);
+      return rows
+        .filter((subject) => visible.has(subject.participant_id))
+        .map((subject) => ({
+          pseudonym: pseudonym(subject.participant_id),
+          signedAt: subject.signed_at as Date,
+        }));
+    },
+
+    /**
+     * A researcher of the team countersigns a participant's signature: from now on they are enrolled (and their
+     * schedule starts). Returns the participant, for planning their tasks.
+     */
+    async countersign(actor: Actor, studyId: string, pseudonym: string): Promise<string> {
+      const { row } = await teamStudy(actor, studyId);
+      if (!PSEUDONYM.test(pseudonym)) throw notFound('This participant');
+      const of = pseudonymsOf(row);
+      const subject = (await store.awaitingCountersignature(studyId)).find(
+        (s) => of(s.participant_id) === pseudonym,
+      );
+      if (!subject) throw notFound('A signature awaiting countersignature');
+      await access.require(actor, {
+        action: 'study.countersign',
+        purpose: 'research',
+        subject: subject.participant_id,
+        resourceId: studyId,
+      });
+      if (!(await store.countersign(studyId, subject.participant_id, actor.accountId, clock()))) {
+        throw conflict('The signature changed meanwhile; reload.');
+      }
+      return subject.participant_id;
     },
 
     /**
