@@ -33,13 +33,18 @@ import { ProfilePage } from './pages/profile/profile-page.tsx';
 import { QuestionnairePage } from './pages/questionnaires/questionnaire-page.tsx';
 import { QuestionnairesPage } from './pages/questionnaires/questionnaires-page.tsx';
 import { ResponsePage } from './pages/questionnaires/response-page.tsx';
+import { ApprovalsPage } from './pages/research/approvals-page.tsx';
+import { CriteriaPage } from './pages/research/criteria-builder.tsx';
+import { NewStudyPage } from './pages/research/new-study-page.tsx';
 import { ResearchStudiesPage } from './pages/research/research-studies-page.tsx';
 import { ReviewPage } from './pages/research/review-page.tsx';
 import { StudyDataPage } from './pages/research/study-data-page.tsx';
+import { StudyEditorPage } from './pages/research/study-editor-page.tsx';
 import { RiskPage } from './pages/risk/risk-page.tsx';
 import { RouteErrorPage } from './pages/route-error-page.tsx';
 import { StudiesPage } from './pages/studies/studies-page.tsx';
 import { StudyInvitationPage } from './pages/study-invitation/study-invitation-page.tsx';
+import { StudyTaskLinkPage } from './pages/study-task-link/study-task-link-page.tsx';
 import { SupportPage } from './pages/support/support-page.tsx';
 
 /**
@@ -47,10 +52,13 @@ import { SupportPage } from './pages/support/support-page.tsx';
  * Public: /consent/purposes (what people can consent to, readable before joining) and /join (joining the
  * Citizen Lab: its steps ask for an account on the way). Reminder e-mails link to /questionnaires/:id.
  * Citizens read and join studies at /studies; invitation e-mails link to /study-invitations/:token (public: answering
- * needs no sign-in). Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
+ * needs no sign-in), task e-mails to /study-tasks/:token (public too; it leads to "My tasks", /studies#tasks).
+ * Citizens bring measurements at /measurements/import (a CGM export, Apple Health, FHIR …) and see /glucose.
  * Coaches: /caseload (their members) and /caseload/:participantId (a member's glucose, as far as shared).
- * Researchers: /research (their studies) and /research/:studyId (data requests and extracts); data stewards
- * decide on data requests at /research/review.
+ * Researchers: /research (their studies), /research/new (start one), /research/:studyId (data requests and
+ * extracts), /research/:studyId/settings (texts, ethics, team, lifecycle) and /research/:studyId/criteria (criteria
+ * with live counts); data stewards decide on data requests at /research/review and approve studies at
+ * /research/approvals.
  * Staff: /author/questionnaires (authors), /support and /admin/consent (administrators and data stewards),
  * /panel, and /admin (administrators).
  */
@@ -71,6 +79,7 @@ export const router = createBrowserRouter([
       { path: '/join', element: <JoinPage /> },
       { path: '/left', element: <LeftPage /> },
       { path: '/study-invitations/:token', element: <StudyInvitationPage /> },
+      { path: '/study-tasks/:token', element: <StudyTaskLinkPage /> },
       {
         element: <RequireSession />,
         children: [
@@ -130,11 +139,19 @@ export const router = createBrowserRouter([
             children: [{ index: true, element: <ReviewPage /> }],
           },
           {
+            path: '/research/approvals',
+            element: <RequireRole roleName="data_steward" />,
+            children: [{ index: true, element: <ApprovalsPage /> }],
+          },
+          {
             path: '/research',
             element: <RequireRole roleName="researcher" />,
             children: [
               { index: true, element: <ResearchStudiesPage /> },
+              { path: 'new', element: <NewStudyPage /> },
               { path: ':studyId', element: <StudyDataPage /> },
+              { path: ':studyId/settings', element: <StudyEditorPage /> },
+              { path: ':studyId/criteria', element: <CriteriaPage /> },
             ],
           },
           {

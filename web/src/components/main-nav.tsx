@@ -73,7 +73,10 @@ export function MainNav({ me }: { me: Me | null }) {
           ...(hasRole(me, 'coach') ? [{ to: '/caseload', label: t('nav.caseload') }] : []),
           ...(hasRole(me, 'researcher') ? [{ to: '/research', label: t('nav.research') }] : []),
           ...(hasRole(me, 'data_steward')
-            ? [{ to: '/research/review', label: t('nav.researchReview') }]
+            ? [
+                { to: '/research/approvals', label: t('research.approvals.nav') },
+                { to: '/research/review', label: t('nav.researchReview') },
+              ]
             : []),
           ...(isConsentStaff(me) ? [{ to: '/support', label: t('nav.support') }] : []),
           ...(isAuthor(me) ? [{ to: '/author/questionnaires', label: t('nav.authoring') }] : []),

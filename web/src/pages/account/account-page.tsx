@@ -5,6 +5,8 @@ import { useLocation } from 'react-router';
 import { InfoNotice } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
 import { useSession } from '../../components/require-session.tsx';
+import { hasRole } from '../../hooks/use-me.ts';
+import { ApiTokensSection } from './api-tokens-section.tsx';
 import { MfaSection } from './mfa-section.tsx';
 import { PasswordSection } from './password-section.tsx';
 import { ProfileSection } from './profile-section.tsx';
@@ -23,7 +25,7 @@ function useScrollToHash() {
   }, [hash]);
 }
 
-/** My account: profile, two-factor sign-in, password and sessions. */
+/** My account: profile, two-factor sign-in, password, sessions, and for researchers API tokens for scripts. */
 export function AccountPage() {
   const { t } = useTranslation();
   const me = useSession();
@@ -42,6 +44,7 @@ export function AccountPage() {
       <MfaSection me={me} />
       <PasswordSection />
       <SessionsSection />
+      {hasRole(me, 'researcher') && <ApiTokensSection />}
     </Page>
   );
 }

@@ -49,8 +49,8 @@ interface RequestBody {
   formats: ExtractFormat[];
 }
 
-type ExtractFormat = 'csv' | 'fhir';
-const FORMATS: ExtractFormat[] = ['csv', 'fhir'];
+type ExtractFormat = 'csv' | 'parquet' | 'fhir';
+const FORMATS: ExtractFormat[] = ['csv', 'parquet', 'fhir'];
 
 /**
  * Puts the field errors of a 422 on the fields of the form: `#/datasets/0/variables/1` on the data set

@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
-import type { Locale } from '../../api-types.ts';
+import type { EducationLevel, Locale, Municipality, SexAtBirth } from '../../api-types.ts';
 
 /** Shapes of the research API (src/modules/research/schemas.ts), as the web app reads them. */
 
@@ -11,14 +11,94 @@ export type StudyStatus = 'draft' | 'approved' | 'recruiting' | 'closed' | 'comp
 export type RequestStatus = 'submitted' | 'approved' | 'rejected';
 export type ExtractStatus = 'queued' | 'running' | 'ready' | 'failed' | 'expired';
 
-/** A study as GET /research/studies gives it (the parts these pages use). */
-interface ResearchStudy {
+/**
+ * The only moves of a study's lifecycle, as the server allows them (src/modules/research/model.ts, NEXT_STATUS):
+ * a data steward approves a draft, the principal investigator takes it further.
+ */
+export const NEXT_STATUS: Readonly<Record<StudyStatus, StudyStatus | null>> = {
+  draft: 'approved',
+  approved: 'recruiting',
+  recruiting: 'closed',
+  closed: 'completed',
+  completed: null,
+};
+export const STUDY_STATUSES: StudyStatus[] = ['draft', 'approved', 'recruiting', 'closed', 'completed'];
+
+type TeamRole = 'principal_investigator' | 'researcher';
+
+/** An eligibility criterion as the research API takes it (src/modules/research/criteria.ts). */
+export type Criterion =
+  | { field: 'age'; min?: number; max?: number }
+  | { field: 'sex'; in: SexAtBirth[] }
+  | { field: 'municipality'; in: string[] }
+  | { field: 'education'; in: EducationLevel[] }
+  | { field: 'findrisc'; min: number; withinMonths: number }
+  | { field: 'steps'; minPerDay: number; withinDays: number }
+  | { field: 'other_studies'; exclude: 'any' | string[] }
+  | { field: 'cgm'; minDays: number; meanMmolMin?: number; meanMmolMax?: number };
+export type CriterionField = Criterion['field'];
+export interface Criteria {
+  all: Criterion[];
+}
+
+/** The decision of the ethics committee, as recorded on the study. */
+export interface EthicsDecision {
+  committee: string;
+  reference: string;
+  /** YYYY-MM-DD. */
+  decidedOn: string;
+  documentSha256: string;
+}
+
+/**
+ * A question that checks the consent was understood: in both languages, two to five options, and the index of
+ * the right one (participants never see which).
+ */
+export interface ConsentQuestion {
+  question: Bilingual;
+  options: Bilingual[];
+  answer: number;
+}
+
+/** A study as GET /research/studies and GET /research/studies/{id} give it. */
+export interface ResearchStudy {
   id: string;
   title: Bilingual;
   summary: Bilingual;
   status: StudyStatus;
-  team: { accountId: string; role: 'principal_investigator' | 'researcher' }[];
+  ethics: EthicsDecision | null;
+  consent: { version: number; nl: string; en: string; sha256: string };
+  team: { accountId: string; role: TeamRole }[];
+  criteria: Criteria;
+  consentQuestions: ConsentQuestion[];
+  /** Whether a member of the team countersigns each signature before the participant is enrolled. */
+  countersign: boolean;
   createdAt: string;
+  approvedAt: string | null;
+}
+
+/** The texts a study is created with, and changed with while it is a draft. */
+export interface StudyTexts {
+  title: Bilingual;
+  summary: Bilingual;
+  consent: Bilingual;
+}
+
+export type FunnelStep = 'members' | 'research_consent' | 'contact_consent' | CriterionField;
+
+/** POST /research/studies/{id}/feasibility: counts only; null is below the small-cell minimum. */
+export interface Feasibility {
+  smallCellMinimum: number;
+  funnel: { step: FunnelStep; criterion?: Criterion; count: number | null }[];
+  byMunicipality: { code: string; count: number | null }[];
+  byAgeBand: { band: string; count: number | null }[];
+}
+
+/** Someone taking part, as the team sees them: by the study's pseudonym only. */
+interface StudySubject {
+  pseudonym: string;
+  status: 'candidate' | 'eligible' | 'enrolled' | 'completed' | 'withdrawn';
+  since: string;
 }
 
 /** One variable of a data set in the catalogue. */
@@ -137,6 +217,12 @@ export const researchKeys = {
   queue: ['research', 'queue'] as const,
   news: (studyId: string) => ['research', 'studies', studyId, 'news'] as const,
   recruitment: (studyId: string) => ['research', 'studies', studyId, 'recruitment'] as const,
+  subjects: (studyId: string) => ['research', 'studies', studyId, 'subjects'] as const,
+  countersignatures: (studyId: string) => ['research', 'studies', studyId, 'countersignatures'] as const,
+  // Outside the `studies` prefix: refreshing the list of studies need not fetch every study again.
+  study: (studyId: string) => ['research', 'study', studyId] as const,
+  feasibility: (studyId: string, criteria: Criteria | undefined) =>
+    ['research', 'feasibility', studyId, criteria ?? null] as const,
 };
 
 /** My studies (researchers), or every study (data stewards). */
@@ -144,6 +230,60 @@ export function useResearchStudies() {
   return useQuery({
     queryKey: researchKeys.studies,
     queryFn: async () => (await api.get<{ studies: ResearchStudy[] }>('/research/studies')).studies,
+  });
+}
+
+/** One study, whole: its texts, consent document, ethics decision, team and criteria (its team, data stewards). */
+export function useStudy(studyId: string) {
+  return useQuery({
+    queryKey: researchKeys.study(studyId),
+    queryFn: () => api.get<ResearchStudy>(`/research/studies/${studyId}`),
+  });
+}
+
+/**
+ * Live counts for criteria being edited (the study's own when `criteria` is undefined). The previous answer stays
+ * on screen while the next is on its way, so the table does not flicker at every keystroke.
+ */
+export function useFeasibility(studyId: string, criteria: Criteria | undefined) {
+  return useQuery({
+    queryKey: researchKeys.feasibility(studyId, criteria),
+    queryFn: () =>
+      api.post<Feasibility>(`/research/studies/${studyId}/feasibility`, criteria ? { criteria } : {}),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+/** Those taking part whose research consent holds, by the study's pseudonyms. */
+export function useStudySubjects(studyId: string) {
+  return useQuery({
+    queryKey: researchKeys.subjects(studyId),
+    queryFn: async () =>
+      (await api.get<{ subjects: StudySubject[] }>(`/research/studies/${studyId}/subjects`)).subjects,
+  });
+}
+
+/** Signatures waiting for the team's countersignature, by the study's pseudonyms. */
+export function useCountersignatures(studyId: string) {
+  return useQuery({
+    queryKey: researchKeys.countersignatures(studyId),
+    queryFn: async () =>
+      (
+        await api.get<{ awaiting: { pseudonym: string; signedAt: string }[] }>(
+          `/research/studies/${studyId}/countersignatures`,
+        )
+      ).awaiting,
+  });
+}
+
+/** The municipalities of the region, for names and choices; they change only with a release. */
+export function useMunicipalities() {
+  return useQuery({
+    queryKey: ['regions', 'municipalities'],
+    queryFn: async () =>
+      (await api.get<{ municipalities: Municipality[] }>('/regions/municipalities')).municipalities,
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 

@@ -1,5 +1,6 @@
-import { Alert, Badge, List, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
 import { useLocale } from '../questionnaires/questionnaire-queries.ts';
 import {
   type CatalogueDataset,
@@ -127,5 +128,46 @@ export function ConditionsNotice({ conditions }: { conditions: string }) {
         {conditions}
       </Text>
     </Alert>
+  );
+}
+
+/** The pages of one study, as a row of links: its overview, its settings (texts, ethics, team, lifecycle), its criteria. */
+export function StudyNav({ studyId }: { studyId: string }) {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  const items = [
+    { to: `/research/${studyId}`, label: t('research.editor.nav.overview'), testId: 'study-nav-overview' },
+    {
+      to: `/research/${studyId}/settings`,
+      label: t('research.editor.nav.settings'),
+      testId: 'study-nav-settings',
+    },
+    {
+      to: `/research/${studyId}/criteria`,
+      label: t('research.editor.nav.criteria'),
+      testId: 'study-nav-criteria',
+    },
+  ];
+  return (
+    <nav aria-label={t('research.editor.nav.label')}>
+      <Group component="ul" gap="xs" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {items.map((item) => {
+          const active = pathname === item.to;
+          return (
+            <li key={item.to}>
+              <Button
+                component={Link}
+                to={item.to}
+                variant={active ? 'filled' : 'default'}
+                aria-current={active ? 'page' : undefined}
+                data-testid={item.testId}
+              >
+                {item.label}
+              </Button>
+            </li>
+          );
+        })}
+      </Group>
+    </nav>
   );
 }

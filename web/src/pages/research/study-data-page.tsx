@@ -11,7 +11,9 @@ import { Section } from '../../components/section.tsx';
 import { errorMessage } from '../../form-errors.ts';
 import { useDates } from '../consent/consent-queries.ts';
 import { useLocale } from '../questionnaires/questionnaire-queries.ts';
+import { CountersignSection } from './countersign-section.tsx';
 import { ExtractsSection } from './extracts-section.tsx';
+import { MonitoringSection } from './monitoring-section.tsx';
 import { NewsList, PublishNewsForm } from './news-section.tsx';
 import { RecruitmentSection } from './recruitment-section.tsx';
 import { RequestForm } from './request-form.tsx';
@@ -29,8 +31,11 @@ import {
   PeriodText,
   RequestedData,
   RequestStatusBadge,
+  StudyNav,
   StudyStatusBadge,
 } from './research-parts.tsx';
+import { ScheduleSection } from './schedule-section.tsx';
+import { SubjectsSection } from './subjects-section.tsx';
 
 /** A label and its value, as a term and its description. */
 function Fact({ term, children }: { term: string; children: ReactNode }) {
@@ -104,8 +109,8 @@ function RequestCard({ request, catalogue }: { request: DataRequest; catalogue: 
 }
 
 /**
- * /research/:studyId — one study of the researcher: recruitment (inviting members, the counts of each batch), its
- * data requests and their decisions, a form to ask for data, the extracts of approved requests with their files,
+ * /research/:studyId — one study of the researcher: its schedule (edited while a draft), recruitment (inviting members,
+ * the counts of each batch), those taking part (by pseudonym), how the schedule goes (monitoring), its data requests and their decisions, a form to ask for data, the extracts of approved requests with their files,
  * and the study's news with a form to publish it.
  */
 export function StudyDataPage() {
@@ -126,12 +131,17 @@ export function StudyDataPage() {
   else {
     content = (
       <>
+        <StudyNav studyId={studyId} />
         <Group gap="sm">
           <Text>{t('research.study.status')}</Text>
           <StudyStatusBadge status={study.status} />
         </Group>
         <Text>{study.summary[locale]}</Text>
+        <ScheduleSection studyId={studyId} />
         <RecruitmentSection studyId={studyId} status={study.status} />
+        {study.countersign && <CountersignSection studyId={studyId} />}
+        <SubjectsSection studyId={studyId} />
+        <MonitoringSection studyId={studyId} status={study.status} />
         <Section id="data-requests" title={t('research.requests.title')}>
           {requests.data.length === 0 ? (
             <Text>{t('research.requests.none')}</Text>

@@ -1,9 +1,9 @@
-import { Anchor, Badge, Button, Checkbox, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Radio, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, isApiError } from '../../api.ts';
 import { ItemCard } from '../../components/item-card.tsx';
 import { FormAlert, InfoNotice, Loading, QueryError } from '../../components/notices.tsx';
 import { Page } from '../../components/page.tsx';
@@ -12,6 +12,7 @@ import { useDates } from '../consent/consent-queries.ts';
 import { useLocale } from '../questionnaires/questionnaire-queries.ts';
 import { CanITakePart } from './eligibility.tsx';
 import { InvitationsList } from './invitations-list.tsx';
+import { TasksList } from './tasks-list.tsx';
 
 type SubjectStatus = 'candidate' | 'eligible' | 'enrolled' | 'completed' | 'withdrawn';
 
@@ -22,11 +23,77 @@ interface StudyForParticipant {
   summary: { nl: string; en: string };
   status: 'recruiting' | 'closed' | 'completed';
   consent: { version: number; nl: string; en: string; sha256: string };
+  /** Questions that check the consent was understood (without which option is right). */
+  consentQuestions: { question: { nl: string; en: string }; options: { nl: string; en: string }[] }[];
+  /** Whether a researcher countersigns my signature before I take part (`eligible` until then). */
+  countersign: boolean;
   myStatus: SubjectStatus | null;
   signedAt: string | null;
 }
 
 const studiesKey = ['me', 'studies'] as const;
+
+/** The questions the server found not (rightly) answered: `#/answers/1` → 1. */
+const wrongAnswers = (error: unknown): number[] =>
+  isApiError(error)
+    ? error.errors.flatMap((fieldError) => {
+        const match = /^#\/answers\/(\d+)$/.exec(fieldError.pointer);
+        return match ? [Number(match[1])] : [];
+      })
+    : [];
+
+/**
+ * The study's questions on its consent, one group of choices each: all must be answered right before signing.
+ * A question left open, or answered wrongly (as the server says), is said at that question.
+ */
+function ConsentQuestions({
+  study,
+  answers,
+  unanswered,
+  wrong,
+  onAnswer,
+}: {
+  study: StudyForParticipant;
+  answers: (number | null)[];
+  unanswered: number[];
+  wrong: number[];
+  onAnswer: (index: number, answer: number) => void;
+}) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <Stack gap="sm" data-testid="consent-questions">
+      <Title order={4} size="h5">
+        {t('studies.questions.title')}
+      </Title>
+      <Text size="sm">{t('studies.questions.intro')}</Text>
+      {study.consentQuestions.map((question, index) => {
+        let error: string | undefined;
+        if (unanswered.includes(index)) error = t('studies.questions.unanswered');
+        else if (wrong.includes(index)) error = t('studies.questions.wrong');
+        const chosen = answers[index];
+        return (
+          <Radio.Group
+            // biome-ignore lint/suspicious/noArrayIndexKey: the server names a question by its place
+            key={index}
+            label={question.question[locale]}
+            value={chosen === null || chosen === undefined ? null : String(chosen)}
+            onChange={(value) => onAnswer(index, Number(value))}
+            error={error}
+            data-testid="consent-question"
+          >
+            <Stack gap="xs" mt="xs">
+              {question.options.map((option, optionIndex) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the answer is the option's place
+                <Radio key={optionIndex} value={String(optionIndex)} label={option[locale]} />
+              ))}
+            </Stack>
+          </Radio.Group>
+        );
+      })}
+    </Stack>
+  );
+}
 
 /**
  * One study: what it is about, whether I can take part, the consent to read and sign, or where I stand and how
@@ -45,20 +112,28 @@ function StudyCard({
   const queryClient = useQueryClient();
   const [agreed, setAgreed] = useState(false);
   const [agreeError, setAgreeError] = useState<string | undefined>();
+  const [answers, setAnswers] = useState<(number | null)[]>(() => study.consentQuestions.map(() => null));
+  const [unanswered, setUnanswered] = useState<number[]>([]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: studiesKey });
   const enrol = useMutation({
     mutationFn: () =>
       api.post(`/me/studies/${study.id}/enrolment`, {
         consentVersion: study.consent.version,
         consentSha256: study.consent.sha256,
+        ...(study.consentQuestions.length > 0 ? { answers } : {}),
       }),
     onSuccess: refresh,
   });
+  // Changing an answer clears the server's verdict on it, so only what is still wrong stays marked.
+  const [rechosen, setRechosen] = useState<number[]>([]);
+  const wrong = wrongAnswers(enrol.error).filter((index) => !rechosen.includes(index));
   const withdraw = useMutation({
     mutationFn: () => api.post(`/me/studies/${study.id}/withdrawal`, {}),
     onSuccess: refresh,
   });
   const taking = study.myStatus === 'enrolled';
+  // Signed, and waiting for a researcher's countersignature: they may stop, but not sign again.
+  const waiting = study.myStatus === 'eligible';
 
   return (
     <ItemCard
@@ -83,10 +158,15 @@ function StudyCard({
       {taking && study.signedAt && (
         <Text size="sm">{t('studies.since', { date: date(study.signedAt) })}</Text>
       )}
-      {study.status === 'recruiting' && !taking && study.myStatus !== 'completed' && (
+      {waiting && study.signedAt && (
+        <Text size="sm" data-testid="study-waiting">
+          {t('studies.questions.waiting', { date: date(study.signedAt) })}
+        </Text>
+      )}
+      {study.status === 'recruiting' && !taking && !waiting && study.myStatus !== 'completed' && (
         <CanITakePart studyId={study.id} studyTitle={studyTitle} />
       )}
-      {study.status === 'recruiting' && !taking && (
+      {study.status === 'recruiting' && !taking && !waiting && (
         <Stack gap="sm">
           <Title order={3} size="h4">
             {t('studies.consentTitle')}
@@ -95,6 +175,20 @@ function StudyCard({
           <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="study-consent">
             {study.consent[locale]}
           </Text>
+
+          {study.consentQuestions.length > 0 && (
+            <ConsentQuestions
+              study={study}
+              answers={answers}
+              unanswered={unanswered}
+              wrong={wrong}
+              onAnswer={(index, answer) => {
+                setAnswers((current) => current.map((value, i) => (i === index ? answer : value)));
+                setUnanswered((current) => current.filter((i) => i !== index));
+                setRechosen((current) => [...current, index]);
+              }}
+            />
+          )}
 
           <Checkbox
             checked={agreed}
@@ -108,15 +202,17 @@ function StudyCard({
           />
           <FormAlert
             message={
-              enrol.isError
-                ? errorMessage(enrol.error, t, {
-                    consent_required: t('studies.needsResearchConsent'),
-                    conflict: t('studies.textChanged'),
-                  })
-                : null
+              unanswered.length > 0 || wrong.length > 0
+                ? t('studies.questions.check')
+                : enrol.isError && wrongAnswers(enrol.error).length === 0
+                  ? errorMessage(enrol.error, t, {
+                      consent_required: t('studies.needsResearchConsent'),
+                      conflict: t('studies.textChanged'),
+                    })
+                  : null
             }
           />
-          {enrol.isError && (
+          {enrol.isError && wrongAnswers(enrol.error).length === 0 && (
             <Anchor component={Link} to="/consent">
               {t('studies.toConsent')}
             </Anchor>
@@ -125,10 +221,11 @@ function StudyCard({
             <Button
               loading={enrol.isPending}
               onClick={() => {
-                if (!agreed) {
-                  setAgreeError(t('studies.agreeError'));
-                  return;
-                }
+                const open = answers.flatMap((answer, index) => (answer === null ? [index] : []));
+                setUnanswered(open);
+                if (!agreed) setAgreeError(t('studies.agreeError'));
+                if (!agreed || open.length > 0) return;
+                setRechosen([]);
                 enrol.mutate();
               }}
               data-testid="study-enrol"
@@ -138,7 +235,7 @@ function StudyCard({
           </div>
         </Stack>
       )}
-      {taking && (
+      {(taking || waiting) && (
         <Stack gap="xs">
           <Text size="sm">{t('studies.withdrawText')}</Text>
           <FormAlert message={withdraw.isError ? errorMessage(withdraw.error, t) : null} />
@@ -159,7 +256,7 @@ function StudyCard({
 }
 
 /**
- * /studies — the invitations a member got (with their answers), studies a member can join (whether they can, step
+ * /studies — my tasks in the studies I take part in, the invitations a member got (with their answers), studies a member can join (whether they can, step
  * by step; reading and signing their consent), and those they take part in.
  */
 export function StudiesPage() {
@@ -181,6 +278,7 @@ export function StudiesPage() {
   return (
     <Page title={t('studies.title')} size="md">
       <Text>{t('studies.intro')}</Text>
+      <TasksList />
       <InvitationsList />
       {content}
     </Page>
