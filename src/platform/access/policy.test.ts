@@ -26,6 +26,8 @@ const rules = {
  */
 const EXPECTED: Record<string, { roles: Role[]; purpose: Purpose }> = {
   'account.read': { roles: ['administrator'], purpose: 'administration' },
+  // A researcher's own tokens only: nobody makes or revokes another person's.
+  'api_token.manage': { roles: [], purpose: 'self_service' },
   'account.update': { roles: ['administrator'], purpose: 'administration' },
   'account.search': { roles: ['administrator'], purpose: 'administration' },
   'membership.manage': { roles: ['administrator'], purpose: 'administration' },
