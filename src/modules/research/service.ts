@@ -159,6 +159,26 @@ export function createResearchService(deps: ResearchDeps) {
     return (participantId: string) => pseudonymOf(key, row.pseudonym_key_version, participantId);
   };
 
+  /** Of a study's subjects, those the policy lets the team see for `action` (each decided, audited), by pseudonym. */
+  async function visibleSubjects(
+    actor: Actor,
+    action: 'study.subjects.read' | 'study.countersign',
+    row: StudyRow,
+    rows: SubjectRow[],
+  ): Promise<{ subject: SubjectRow; pseudonym: string }[]> {
+    const visible = new Set(
+      await access.filter(
+        actor,
+        { action, purpose: 'research', resourceId: row.id },
+        rows.map((subject) => subject.participant_id),
+      ),
+    );
+    const pseudonym = pseudonymsOf(row);
+    return rows
+      .filter((subject) => visible.has(subject.participant_id))
+      .map((subject) => ({ subject, pseudonym: pseudonym(subject.participant_id) }));
+  }
+
   /**
    * The participant behind a pseudonym of the study, for the team's reads of their data (which the owning
    * module checks with the policy); "not found" for anyone not taking part.
@@ -449,22 +469,12 @@ export function createResearchService(deps: ResearchDeps) {
      */
     async subjects(actor: Actor, studyId: string): Promise<StudySubject[]> {
       const { row } = await teamStudy(actor, studyId);
-      const rows = await store.subjectsOf(studyId);
-      const visible = new Set(
-        await access.filter(
-          actor,
-          { action: 'study.subjects.read', purpose: 'research', resourceId: studyId },
-          rows.map((subject) => subject.participant_id),
-        ),
-      );
-      const pseudonym = pseudonymsOf(row);
-      return rows
-        .filter((subject) => visible.has(subject.participant_id))
-        .map((subject) => ({
-          pseudonym: pseudonym(subject.participant_id),
-          status: subject.status,
-          since: subject.signed_at ?? subject.updated_at,
-        }));
+      const rows = await visibleSubjects(actor, 'study.subjects.read', row, await store.subjectsOf(studyId));
+      return rows.map(({ subject, pseudonym }) => ({
+        pseudonym,
+        status: subject.status,
+        since: subject.signed_at ?? subject.updated_at,
+      }));
     },
 
     /** Those who signed and await the team's countersignature, by pseudonym (each read decided and audited). */
@@ -473,21 +483,13 @@ export function createResearchService(deps: ResearchDeps) {
       studyId: string,
     ): Promise<{ pseudonym: string; signedAt: Date }[]> {
       const { row } = await teamStudy(actor, studyId);
-      const rows = await store.awaitingCountersignature(studyId);
-      const visible = new Set(
-        await access.filter(
-          actor,
-          { action: 'study.countersign', purpose: 'research', resourceId: studyId },
-          rows.map((subject) => subject.participant_id),
-        ),
+      const rows = await visibleSubjects(
+        actor,
+        'study.countersign',
+        row,
+        await store.awaitingCountersignature(studyId),
       );
-      const pseudonym = pseudonymsOf(row);
-      return rows
-        .filter((subject) => visible.has(subject.participant_id))
-        .map((subject) => ({
-          pseudonym: pseudonym(subject.participant_id),
-          signedAt: subject.signed_at as Date,
-        }));
+      return rows.map(({ subject, pseudonym }) => ({ pseudonym, signedAt: subject.signed_at as Date }));
     },
 
     /**
