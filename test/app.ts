@@ -245,8 +245,12 @@ export async function createStaff(app: TestApp, roles: Role[], client = app.clie
 }
 
 /** A citizen who signed up and joined the Citizen Lab (Enschede, born 1980), deciding no consents yet. */
-export async function joinedCitizen(app: TestApp, profile: Record<string, unknown> = {}) {
-  const citizen = await signUpCitizen(app);
+export async function joinedCitizen(
+  app: TestApp,
+  profile: Record<string, unknown> = {},
+  client = app.client(),
+) {
+  const citizen = await signUpCitizen(app, client);
   const joined = await citizen.client.post('/api/v1/me/participation', {
     birthYear: 1980,
     birthMonth: 5,

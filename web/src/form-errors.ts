@@ -13,6 +13,7 @@ const ERROR_CODES = [
   'email_not_verified',
   'invalid_token',
   'gone',
+  'quota_full',
   'csrf_failed',
   'network_error',
 ] as const;

@@ -42,6 +42,13 @@ export interface ConsentQuestion {
   answer: number;
 }
 
+/** The most a study enrols: in all, and/or in each stratum of those taking part. */
+export interface EnrolmentQuota {
+  total?: number;
+  stratifyBy?: Stratification;
+  perStratum?: number;
+}
+
 export interface Study {
   id: string;
   title: { nl: string; en: string };
@@ -55,6 +62,7 @@ export interface Study {
   consentQuestions: ConsentQuestion[];
   /** Whether a researcher countersigns each signature before the participant is enrolled. */
   countersign: boolean;
+  enrolmentQuota: EnrolmentQuota | null;
   createdAt: Date;
   approvedAt: Date | null;
 }

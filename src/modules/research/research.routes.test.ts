@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
+import { clientFactory, createStaff, createTestApp, joinedCitizen, type TestApp } from '../../../test/app.ts';
 import { citizenWithFortnight } from '../../../test/glucose.ts';
 import { pseudonymOf } from './pseudonyms.ts';
 import {
@@ -22,11 +22,13 @@ beforeAll(async () => {
   app = await createTestApp();
 });
 afterAll(() => app?.stop());
+// Each person signs in from an address of their own: this file signs in more people than one address may a minute.
+const browser = clientFactory(() => app, 21);
 
 describe('a study’s lifecycle', () => {
   it('recruits only after the ethics decision and a data steward’s approval; a draft alone can change', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const created = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
     expect(created.body).toMatchObject({
       status: 'draft',
@@ -57,7 +59,7 @@ describe('a study’s lifecycle', () => {
     });
     expect(late.status).toBe(409);
     // Only the principal investigator moves it on; another researcher does not even see it.
-    const stranger = await createStaff(app, ['researcher']);
+    const stranger = await createStaff(app, ['researcher'], browser());
     expect((await stranger.client.get(`/api/v1/research/studies/${id}`)).status).toBe(404);
     expect(
       (await stranger.client.post(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })).status,
@@ -78,10 +80,10 @@ describe('a study’s lifecycle', () => {
 
 describe('taking part', () => {
   it('a member signs the consent in force; the team sees her by pseudonym and reads her glucose while she consents to research', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const colleague = await createStaff(app, ['researcher']);
-    const outsider = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const colleague = await createStaff(app, ['researcher'], browser());
+    const outsider = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const study = await recruitingStudy(pi.client, steward.client);
     const added = await pi.client.post<StudyBody>(`/api/v1/research/studies/${study.id}/team`, {
       accountId: colleague.accountId,
@@ -169,8 +171,8 @@ describe('taking part', () => {
   });
 
   it('checks the consent was understood, and enrols only once a researcher countersigns', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const created = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
     const id = created.body.id;
     const question = (nl: string, en: string, answer: number) => ({
@@ -206,7 +208,7 @@ describe('taking part', () => {
       await pi.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })
     ).body;
 
-    const member = await joinedCitizen(app);
+    const member = await joinedCitizen(app, {}, browser());
     await decide(member, 'research', 'granted');
     const mine = async () =>
       (
@@ -252,7 +254,7 @@ describe('taking part', () => {
     const countersign = (client: Client) =>
       client.post(`/api/v1/research/studies/${id}/subjects/${pseudonym}/countersignature`);
     expect((await countersign(member.client)).status).toBe(403);
-    const outsider = await createStaff(app, ['researcher']);
+    const outsider = await createStaff(app, ['researcher'], browser());
     expect((await countersign(outsider.client)).status).toBe(404);
     expect((await countersign(pi.client)).status).toBe(204);
     expect((await countersign(pi.client)).status).toBe(404);
@@ -266,11 +268,68 @@ describe('taking part', () => {
     ).toContain('success');
   });
 
+  it('enrols at most its quota, in all and per stratum; a place frees up when someone stops', async () => {
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
+    const created = await pi.client.post<StudyBody>('/api/v1/research/studies', draft);
+    const id = created.body.id;
+    const halfQuota = await pi.client.patch(`/api/v1/research/studies/${id}`, {
+      enrolmentQuota: { total: 3, stratifyBy: 'sex' },
+    });
+    expect(halfQuota.status).toBe(422);
+    expect((halfQuota.body.errors as { pointer: string }[]).map((e) => e.pointer)).toEqual([
+      '#/enrolmentQuota/perStratum',
+    ]);
+    const set = await pi.client.patch<StudyBody & { enrolmentQuota: unknown }>(
+      `/api/v1/research/studies/${id}`,
+      {
+        enrolmentQuota: { total: 3, stratifyBy: 'sex', perStratum: 2 },
+        ethics,
+      },
+    );
+    expect(set.body.enrolmentQuota).toEqual({ total: 3, stratifyBy: 'sex', perStratum: 2 });
+    await steward.client.post(`/api/v1/research/studies/${id}/status`, { to: 'approved' });
+    const study = (
+      await pi.client.post<StudyBody>(`/api/v1/research/studies/${id}/status`, { to: 'recruiting' })
+    ).body;
+    const people: Awaited<ReturnType<typeof joinedCitizen>>[] = [];
+    for (const sexAtBirth of ['female', 'female', 'female', 'male', 'male']) {
+      const person = await joinedCitizen(app, { sexAtBirth }, browser());
+      await decide(person, 'research', 'granted');
+      people.push(person);
+    }
+    const sign = (person: (typeof people)[number]) =>
+      person.client.post<{ code?: string }>(`/api/v1/me/studies/${id}/enrolment`, {
+        consentVersion: study.consent.version,
+        consentSha256: study.consent.sha256,
+      });
+    const [w1, w2, w3, m1, m2] = people as [
+      (typeof people)[number],
+      (typeof people)[number],
+      (typeof people)[number],
+      (typeof people)[number],
+      (typeof people)[number],
+    ];
+    expect((await sign(w1)).status).toBe(201);
+    expect((await sign(w2)).status).toBe(201);
+    // Two women are all the women it takes; a man still finds a place.
+    const third = await sign(w3);
+    expect(third.status).toBe(409);
+    expect(third.body.code).toBe('quota_full');
+    expect((await sign(m1)).status).toBe(201);
+    // Three in all: full for anyone now.
+    expect((await sign(m2)).status).toBe(409);
+    // She stops: her place is free again, for a woman.
+    expect((await w1.client.post(`/api/v1/me/studies/${id}/withdrawal`)).status).toBe(200);
+    expect((await sign(w3)).status).toBe(201);
+    expect((await sign(m2)).status).toBe(409);
+  });
+
   it('maps the study to a FHIR R4 ResearchStudy and those taking part to ResearchSubjects, by pseudonym only', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const study = await recruitingStudy(pi.client, steward.client);
-    const member = await joinedCitizen(app);
+    const member = await joinedCitizen(app, {}, browser());
     await decide(member, 'research', 'granted');
     await enrol(member, study);
     const answer = await pi.client.get<Record<string, unknown>>(`/api/v1/research/studies/${study.id}/fhir`);
@@ -312,17 +371,17 @@ describe('taking part', () => {
     // FHIR ids: at most 64 letters, digits, hyphens and dots.
     expect(subjects.body.entry[0]?.resource.id).toMatch(/^[A-Za-z0-9.-]{1,64}$/);
     // The same doors as the study: none for a researcher off the team, nor for the member.
-    const outsider = await createStaff(app, ['researcher']);
+    const outsider = await createStaff(app, ['researcher'], browser());
     expect((await outsider.client.get(`/api/v1/research/studies/${study.id}/fhir`)).status).toBe(404);
     expect((await member.client.get(`/api/v1/research/studies/${study.id}/fhir/subjects`)).status).toBe(403);
   });
 
   it('gives a participant one pseudonym per study: stable, and unrelated across studies', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const first = await recruitingStudy(pi.client, steward.client);
     const second = await recruitingStudy(pi.client, steward.client);
-    const member = await joinedCitizen(app);
+    const member = await joinedCitizen(app, {}, browser());
     await decide(member, 'research', 'granted');
     for (const study of [first, second]) {
       const answer = await member.client.post(`/api/v1/me/studies/${study.id}/enrolment`, {
@@ -348,13 +407,13 @@ describe('taking part', () => {
   });
 
   it('is not possible in a study that does not recruit, nor for someone who is not a member', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const study = await recruitingStudy(pi.client, steward.client);
-    const member = await joinedCitizen(app);
+    const member = await joinedCitizen(app, {}, browser());
     await decide(member, 'research', 'granted');
     const signature = { consentVersion: study.consent.version, consentSha256: study.consent.sha256 };
-    const staffMember = await createStaff(app, ['coach']);
+    const staffMember = await createStaff(app, ['coach'], browser());
     expect(
       (await staffMember.client.post(`/api/v1/me/studies/${study.id}/enrolment`, signature)).status,
     ).toBe(403);
@@ -375,11 +434,11 @@ describe('taking part', () => {
     ).not.toContain(hidden.body.id);
   });
   it('completes those still taking part when the study completes; who stopped stays withdrawn', async () => {
-    const pi = await createStaff(app, ['researcher']);
-    const steward = await createStaff(app, ['data_steward']);
+    const pi = await createStaff(app, ['researcher'], browser());
+    const steward = await createStaff(app, ['data_steward'], browser());
     const study = await recruitingStudy(pi.client, steward.client);
-    const staying = await joinedCitizen(app);
-    const leaving = await joinedCitizen(app);
+    const staying = await joinedCitizen(app, {}, browser());
+    const leaving = await joinedCitizen(app, {}, browser());
     for (const member of [staying, leaving]) {
       await decide(member, 'research', 'granted');
       await enrol(member, study);

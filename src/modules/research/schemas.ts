@@ -54,7 +54,40 @@ const consentQuestion = z
   })
   .refine((q) => q.answer < q.options.length, { path: ['answer'], message: 'not one of the options' });
 
+const enrolmentQuota = z
+  .object({
+    total: z.number().int().min(1).max(1_000_000).optional().describe('The most taking part, in all.'),
+    stratifyBy: z.enum(STRATIFICATIONS).optional(),
+    perStratum: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('The most taking part per stratum.'),
+  })
+  .superRefine((quota, context) => {
+    if ((quota.stratifyBy === undefined) !== (quota.perStratum === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [quota.stratifyBy === undefined ? 'stratifyBy' : 'perStratum'],
+        message: 'a stratification and a number per stratum go together',
+      });
+    }
+    if (quota.total === undefined && quota.perStratum === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: 'a total, a number per stratum, or both',
+      });
+    }
+  });
+
 export const studyChanges = studyInput.partial().extend({
+  enrolmentQuota: enrolmentQuota
+    .nullable()
+    .optional()
+    .describe('The most the study enrols, in all and/or per stratum; null: no limit.'),
   consentQuestions: z
     .array(consentQuestion)
     .max(10)
@@ -122,6 +155,7 @@ export const study = z.object({
   schedule,
   consentQuestions: z.array(consentQuestion),
   countersign: z.boolean(),
+  enrolmentQuota: enrolmentQuota.nullable(),
   createdAt: z.date(),
   approvedAt: z.date().nullable(),
 });

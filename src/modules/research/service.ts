@@ -7,6 +7,7 @@ import {
   type ConsentQuestion,
   type Eligibility,
   ENROLLING,
+  type EnrolmentQuota,
   type EthicsDecision,
   type Feasibility,
   NEXT_STATUS,
@@ -102,6 +103,7 @@ function toStudy(row: StudyRow, team: TeamRow[]): Study {
     schedule: row.schedule,
     consentQuestions: row.consent_questions,
     countersign: row.countersign,
+    enrolmentQuota: row.enrolment_quota,
     createdAt: row.created_at,
     approvedAt: row.approved_at,
   };
@@ -296,6 +298,7 @@ export function createResearchService(deps: ResearchDeps) {
         schedule?: Schedule;
         consentQuestions?: ConsentQuestion[];
         countersign?: boolean;
+        enrolmentQuota?: EnrolmentQuota | null;
       },
     ): Promise<Study> {
       const { row } = await teamStudy(actor, studyId);
@@ -314,6 +317,7 @@ export function createResearchService(deps: ResearchDeps) {
           ...(changes.schedule ? { schedule: changes.schedule } : {}),
           ...(changes.consentQuestions ? { consent_questions: changes.consentQuestions } : {}),
           ...(changes.countersign !== undefined ? { countersign: changes.countersign } : {}),
+          ...(changes.enrolmentQuota !== undefined ? { enrolment_quota: changes.enrolmentQuota } : {}),
           ...(changes.ethics
             ? {
                 ethics_committee: changes.ethics.committee,
@@ -444,7 +448,15 @@ export function createResearchService(deps: ResearchDeps) {
           updated_at: now,
         },
         row.countersign ? 'eligible' : 'enrolled',
+        row.enrolment_quota,
+        now,
       );
+      if (subject === 'full') {
+        throw new DomainError(
+          'quota_full',
+          'This study has all the participants it needs (like you) for now. Thank you for wanting to take part.',
+        );
+      }
       return forParticipant(row, subject);
     },
 

@@ -5,6 +5,7 @@ import type { Criteria, Step } from './criteria.ts';
 import {
   type ConsentQuestion,
   type DatasetRequest,
+  type EnrolmentQuota,
   type ExtractFormat,
   type ExtractStatus,
   type InvitationResponse,
@@ -41,6 +42,7 @@ type Tables = {
     schedule: Schedule;
     consent_questions: ConsentQuestion[];
     countersign: boolean;
+    enrolment_quota: EnrolmentQuota | null;
     created_by: string;
     created_at: Date;
     updated_at: Date;
@@ -149,6 +151,7 @@ type NewStudy = Omit<
   | 'schedule'
   | 'consent_questions'
   | 'countersign'
+  | 'enrolment_quota'
 >;
 type StudyChanges = Partial<
   Pick<
@@ -166,7 +169,12 @@ type StudyChanges = Partial<
     | 'ethics_document_sha256'
     | 'countersign'
   >
-> & { criteria?: Criteria; schedule?: Schedule; consent_questions?: ConsentQuestion[] };
+> & {
+  criteria?: Criteria;
+  schedule?: Schedule;
+  consent_questions?: ConsentQuestion[];
+  enrolment_quota?: EnrolmentQuota | null;
+};
 
 /** Those taking part (enrolled, or completed) in studies other than this one: any, or those listed. */
 export const participantsOfOtherStudies = (studyId: string, studies: 'any' | string[]) => sql<{
@@ -182,6 +190,14 @@ function ageBand(now: Date) {
   const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
   return sql<string>`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
     WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
+}
+
+/** A member's stratum (`m`) by sex, municipality or age band now; null without a stratification. */
+function stratumOf(by: Stratification | null, now: Date) {
+  if (by === 'sex') return sql<string>`m.sex_at_birth`;
+  if (by === 'municipality') return sql<string>`m.municipality_code`;
+  if (by === 'age_band') return ageBand(now);
+  return sql<string>`NULL::text`;
 }
 
 /**
@@ -229,6 +245,7 @@ export function createResearchStore(base: Db) {
             schedule: jsonText(EMPTY_SCHEDULE),
             consent_questions: jsonText([]),
             countersign: false,
+            enrolment_quota: null,
           })
           .execute();
         await trx
@@ -286,7 +303,7 @@ export function createResearchStore(base: Db) {
         .execute(),
     /** Changes a draft; false when the study is no longer a draft. */
     async updateDraft(id: string, changes: StudyChanges, at: Date): Promise<boolean> {
-      const { criteria, schedule, consent_questions, ...texts } = changes;
+      const { criteria, schedule, consent_questions, enrolment_quota, ...texts } = changes;
       const result = await db
         .updateTable('studies')
         .set({
@@ -294,6 +311,9 @@ export function createResearchStore(base: Db) {
           ...(criteria ? { criteria: json(criteria) } : {}),
           ...(schedule ? { schedule: jsonText(schedule) } : {}),
           ...(consent_questions ? { consent_questions: jsonText(consent_questions) } : {}),
+          ...(enrolment_quota !== undefined
+            ? { enrolment_quota: enrolment_quota === null ? null : jsonText(enrolment_quota) }
+            : {}),
           updated_at: at,
         })
         .where('id', '=', id)
@@ -348,29 +368,52 @@ export function createResearchStore(base: Db) {
         .where('study_id', '=', studyId)
         .where('participant_id', '=', participantId)
         .executeTakeFirst(),
-    /** Records the signed e-consent: enrolled, whatever the participant's status in the study was before. */
-    /** The participant's signature: enrolled, or `eligible` while a countersignature is awaited. */
+    /**
+     * Records the signed e-consent — enrolled, or `eligible` while a countersignature is awaited — whatever the
+     * participant's status in the study was before; or `full` when the study's quota has no place left, in all
+     * or in the participant's stratum. Checked and written under a lock on the study, so that two signing at
+     * once never both take the last place.
+     */
     async enrol(
       row: Omit<SubjectRow, 'status' | 'withdrawn_at' | 'countersigned_by' | 'countersigned_at'>,
       status: 'enrolled' | 'eligible',
-    ): Promise<SubjectRow> {
-      return db
-        .insertInto('study_participants')
-        .values({ ...row, status, withdrawn_at: null, countersigned_by: null, countersigned_at: null })
-        .onConflict((oc) =>
-          oc.columns(['participant_id', 'study_id']).doUpdateSet({
-            status,
-            countersigned_by: null,
-            countersigned_at: null,
-            consent_version: row.consent_version,
-            consent_sha256: row.consent_sha256,
-            signed_at: row.signed_at,
-            withdrawn_at: null,
-            updated_at: row.updated_at,
-          }),
-        )
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      quota: EnrolmentQuota | null,
+      now: Date,
+    ): Promise<SubjectRow | 'full'> {
+      return db.transaction().execute(async (trx) => {
+        if (quota) {
+          await sql`SELECT pg_advisory_xact_lock(hashtextextended(${row.study_id}, 0))`.execute(trx);
+          const stratum = stratumOf(quota.stratifyBy ?? null, now);
+          const { rows } = await sql<{ total: number; same: number }>`
+            SELECT count(*)::int AS total,
+                   count(*) FILTER (WHERE ${stratum} IS NOT DISTINCT FROM (
+                     SELECT ${stratum} FROM (${memberFacts()}) m WHERE m.participant_id = ${row.participant_id}))::int AS same
+            FROM study_participants p JOIN (${memberFacts()}) m ON m.participant_id = p.participant_id
+            WHERE p.study_id = ${row.study_id} AND p.participant_id <> ${row.participant_id}
+              AND p.status IN ('eligible', 'enrolled', 'completed')`.execute(trx);
+          const taken = rows[0] ?? { total: 0, same: 0 };
+          if (quota.total !== undefined && taken.total >= quota.total) return 'full';
+          if (quota.perStratum !== undefined && taken.same >= quota.perStratum) return 'full';
+        }
+        return trx
+          .withTables<Tables>()
+          .insertInto('study_participants')
+          .values({ ...row, status, withdrawn_at: null, countersigned_by: null, countersigned_at: null })
+          .onConflict((oc) =>
+            oc.columns(['participant_id', 'study_id']).doUpdateSet({
+              status,
+              countersigned_by: null,
+              countersigned_at: null,
+              consent_version: row.consent_version,
+              consent_sha256: row.consent_sha256,
+              signed_at: row.signed_at,
+              withdrawn_at: null,
+              updated_at: row.updated_at,
+            }),
+          )
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      });
     },
     /** Withdraws the participant; false when they were not taking part. */
     async withdraw(studyId: string, participantId: string, at: Date): Promise<boolean> {
@@ -682,14 +725,7 @@ export function createResearchStore(base: Db) {
         steps.map((_, i) => sql.ref(`f.f${i}`)),
         sql` AND `,
       );
-      const stratum =
-        options.stratifyBy === 'sex'
-          ? sql`m.sex_at_birth`
-          : options.stratifyBy === 'municipality'
-            ? sql`m.municipality_code`
-            : options.stratifyBy === 'age_band'
-              ? ageBand(now)
-              : sql`NULL::text`;
+      const stratum = stratumOf(options.stratifyBy, now);
       const { rows } = await sql<{ participant_id: string; stratum: string | null }>`
         SELECT c.participant_id, c.stratum FROM (
           SELECT f.participant_id, f.stratum, f.draw,

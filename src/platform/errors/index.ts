@@ -10,7 +10,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'email_not_verified'
   | 'invalid_token'
-  | 'gone';
+  | 'gone'
+  /** A study's enrolment quota has no place left (in all, or in the participant's stratum). */
+  | 'quota_full';
 
 /** One invalid field: a JSON pointer into the request part it came from. */
 export interface FieldError {
@@ -36,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   email_not_verified: 403,
   invalid_token: 400,
   gone: 410,
+  quota_full: 409,
 };
 
 /** The one error type services throw; the HTTP layer turns it into RFC 9457 problem details. */
