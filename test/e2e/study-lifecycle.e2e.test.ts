@@ -6,9 +6,9 @@ import type { Actor } from '../../src/platform/access/index.ts';
 import { expectAccessible, opacity, type Platform, screenshot, startPlatform, switchTo } from './harness.ts';
 
 // A study from its first draft to its end, in the browser: a researcher of the demo region writes it, records the
-// ethics decision, builds its criteria while the counts follow; a data steward approves it; the researcher opens
-// recruitment; a member of the demo panel reads its consent and takes part; the researcher sees her only by the
-// study's pseudonym, closes recruitment and completes the study.
+// ethics decision and how many may take part, builds its criteria while the counts follow; a data steward approves
+// it; the researcher opens recruitment; a member of the demo panel reads its consent and takes part; the researcher
+// sees her only by the study's pseudonym, closes recruitment and completes the study.
 
 let platform: Platform;
 let demo: DemoResult;
@@ -117,6 +117,38 @@ it('a researcher drafts a study with its ethics decision and criteria, a data st
     documentSha256: sha256,
   });
   await lifecycle.getByText('Het wacht op goedkeuring door een databeheerder.', { exact: false }).waitFor();
+
+  // How many take part: a total alone, removed again; then at most 50, and at most 30 of each sex at birth.
+  const quota = page.getByTestId('quota-form');
+  await quota.getByLabel('Hoogstens in totaal').fill('50');
+  await quota.getByRole('button', { name: 'Maximum opslaan' }).click();
+  await quota.getByText('Het maximum is opgeslagen.').waitFor();
+  expect((await research.get(pi, studyId)).enrolmentQuota).toEqual({ total: 50 });
+  await quota.getByRole('button', { name: 'Maximum verwijderen' }).click();
+  await quota.getByText('Het maximum is verwijderd', { exact: false }).waitFor();
+  expect((await research.get(pi, studyId)).enrolmentQuota).toBeNull();
+  expect(await quota.getByLabel('Hoogstens in totaal').inputValue()).toBe('');
+  // The button that removed it is gone: the focus is where a new limit is typed.
+  await expect
+    .poll(() =>
+      quota
+        .getByLabel('Hoogstens in totaal')
+        .evaluate((input) => input === input.ownerDocument.activeElement),
+    )
+    .toBe(true);
+  await quota.getByLabel('Hoogstens in totaal').fill('50');
+  await quota.getByLabel('Per groep', { exact: true }).selectOption({ label: 'Geslacht bij geboorte' });
+  // A group without its number is said at the field.
+  await quota.getByRole('button', { name: 'Maximum opslaan' }).click();
+  await quota.getByText('Vul dit in.').waitFor();
+  await quota.getByLabel('Hoogstens per groep').fill('30');
+  await quota.getByRole('button', { name: 'Maximum opslaan' }).click();
+  await quota.getByText('Het maximum is opgeslagen.').waitFor();
+  expect((await research.get(pi, studyId)).enrolmentQuota).toEqual({
+    total: 50,
+    stratifyBy: 'sex',
+    perStratum: 30,
+  });
   // Adding someone who is not a researcher is refused at the field.
   const teamForm = page.getByTestId('team-form');
   await teamForm
@@ -233,12 +265,16 @@ it('a researcher drafts a study with its ethics decision and criteria, a data st
   const draft = steward.getByRole('article', { name: TITLE.nl });
   await draft.getByText('METC Oost-Nederland').waitFor();
   await draft.getByText('Woont in Enschede of Hengelo').waitFor();
+  const draftQuota = draft.getByTestId('quota-review');
+  await draftQuota.getByText('50', { exact: true }).waitFor();
+  await draftQuota.getByText('Geslacht bij geboorte: hoogstens 30 per groep').waitFor();
   await draft.getByText('De toestemmingsverklaring lezen').click();
   await draft.getByText('Ik doe vrijwillig mee.', { exact: false }).waitFor();
   await expectAccessible(steward, 'studies to approve');
   await switchTo(steward, 'en');
   const draftEn = steward.getByRole('article', { name: TITLE.en });
   await draftEn.getByText('Lives in Enschede or Hengelo').waitFor();
+  await draftEn.getByTestId('quota-review').getByText('Sex at birth: at most 30 per group').waitFor();
   await expectAccessible(steward, 'studies to approve, in English');
   await switchTo(steward, 'nl');
   await draft.getByRole('button', { name: 'Onderzoek goedkeuren' }).click();
@@ -255,6 +291,7 @@ it('a researcher drafts a study with its ethics decision and criteria, a data st
   await page.getByText('Dit onderzoek is geen concept meer', { exact: false }).waitFor();
   await page.reload();
   await page.getByTestId('texts-frozen').waitFor();
+  await page.getByTestId('quota-frozen').getByText('Geslacht bij geboorte: hoogstens 30 per groep').waitFor();
   await lifecycle.locator('[aria-current="step"]').getByText('Goedgekeurd').waitFor();
   await lifecycle.getByRole('button', { name: 'Werving openen' }).click();
   const open = page.getByRole('dialog', { name: 'De werving openen?' });

@@ -10,14 +10,15 @@ import { ConsentQuestionsFacts } from './consent-questions-form.tsx';
 import { useCriterionWords } from './criteria-text.ts';
 import { EthicsFacts } from './ethics-form.tsx';
 import { AdvanceButton } from './lifecycle-panel.tsx';
+import { QuotaFacts } from './quota-section.tsx';
 import { type ResearchStudy, useResearchStudies } from './research-api.ts';
 import { StudyStatusBadge } from './research-parts.tsx';
 import type { ScheduledStudy } from './schedule-api.ts';
 import { ScheduleOverview } from './schedule-section.tsx';
 
 /**
- * A draft as the data steward reviews it: summary, ethics decision, criteria, schedule, consent document; then
- * approve.
+ * A draft as the data steward reviews it: summary, ethics decision, criteria, consent questions, quota, schedule,
+ * consent document; then approve.
  */
 function DraftCard({
   study,
@@ -60,6 +61,10 @@ function DraftCard({
         {t('research.editor.questions.title')}
       </Title>
       <ConsentQuestionsFacts study={study} review />
+      <Title order={3} size="h5">
+        {t('research.editor.quota.title')}
+      </Title>
+      <QuotaFacts study={study} review />
       <Title order={3} size="h5">
         {t('research.schedule.title')}
       </Title>

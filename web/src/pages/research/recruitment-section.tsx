@@ -29,7 +29,7 @@ interface InviteBody {
 }
 
 /** A whole number from 1 to `max` typed in a field, or undefined. */
-function wholeNumber(text: string, max: number): number | undefined {
+export function wholeNumber(text: string, max: number): number | undefined {
   if (!/^\s*\d+\s*$/.test(text)) return undefined;
   const value = Number(text.trim());
   return value >= 1 && value <= max ? value : undefined;

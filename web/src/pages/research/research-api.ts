@@ -60,6 +60,16 @@ export interface ConsentQuestion {
   answer: number;
 }
 
+/**
+ * The most a study enrols: `total` in all and/or `perStratum` in each stratum of `stratifyBy` (the two go
+ * together); at least one of the numbers.
+ */
+export interface EnrolmentQuota {
+  total?: number;
+  stratifyBy?: Stratification;
+  perStratum?: number;
+}
+
 /** A study as GET /research/studies and GET /research/studies/{id} give it. */
 export interface ResearchStudy {
   id: string;
@@ -73,6 +83,8 @@ export interface ResearchStudy {
   consentQuestions: ConsentQuestion[];
   /** Whether a member of the team countersigns each signature before the participant is enrolled. */
   countersign: boolean;
+  /** null: no limit. */
+  enrolmentQuota: EnrolmentQuota | null;
   createdAt: string;
   approvedAt: string | null;
 }

@@ -13,6 +13,7 @@ import { useLocale } from '../questionnaires/questionnaire-queries.ts';
 import { ConsentQuestionsSection } from './consent-questions-form.tsx';
 import { EthicsFacts, EthicsForm } from './ethics-form.tsx';
 import { LifecyclePanel } from './lifecycle-panel.tsx';
+import { QuotaSection } from './quota-section.tsx';
 import { type ResearchStudy, researchKeys, type StudyTexts, useStudy } from './research-api.ts';
 import { StudyNav, StudyStatusBadge } from './research-parts.tsx';
 import { StudyTextsForm } from './study-texts-form.tsx';
@@ -61,7 +62,7 @@ function FrozenTexts({ study }: { study: ResearchStudy }) {
 /**
  * /research/:studyId/settings — a study's settings: where it stands in its lifecycle and the next step; while it
  * is a draft, its texts in both languages, the questions that check its consent was understood, whether it is
- * countersigned, and its ethics decision (read-only once approved, as the API holds them); and its team.
+ * countersigned, how many take part, and its ethics decision (read-only once approved, as the API holds them); and its team.
  */
 export function StudyEditorPage() {
   const { t } = useTranslation();
@@ -113,6 +114,7 @@ export function StudyEditorPage() {
           )}
         </Section>
         <ConsentQuestionsSection study={current} />
+        <QuotaSection study={current} />
         <Section id="ethics" title={t('research.editor.ethics.title')}>
           <Text>{t('research.editor.ethics.intro')}</Text>
           {draft ? (

@@ -212,7 +212,8 @@ function StudyCard({
                   : null
             }
           />
-          {enrol.isError && wrongAnswers(enrol.error).length === 0 && (
+          {/* Only a missing consent is mended there: a full study or a changed text is not. */}
+          {isApiError(enrol.error) && enrol.error.code === 'consent_required' && (
             <Anchor component={Link} to="/consent">
               {t('studies.toConsent')}
             </Anchor>
