@@ -82,7 +82,7 @@ describe('loading observations', () => {
     );
   });
 
-  it('gathers rows as UTF-8 lines, in chunks that take turns, a row longer than a chunk on its own', () => {
+  it('gathers rows as UTF-8 lines, each chunk in memory of its own, a row longer than a chunk on its own', () => {
     const buffer = new CopyBuffer();
     const lines = new CopyLines(
       '00000000-0000-4000-8000-000000000001',
@@ -95,12 +95,17 @@ describe('loading observations', () => {
     expect(lines.month).toBe('1970-01');
     let added = 0;
     while (buffer.add(row)) added++;
-    const first = Buffer.from(buffer.take()).toString('utf8');
-    expect(first).toBe(`${row}\n`.repeat(added));
+    expect(buffer.rows).toBe(added);
+    const first = buffer.take();
+    expect(Buffer.from(first).toString('utf8')).toBe(`${row}\n`.repeat(added));
     expect(buffer.empty).toBe(true);
+    expect(buffer.rows).toBe(0);
     const long = 'x'.repeat(2_000_000);
     expect(buffer.add(long)).toBe(true);
-    expect(Buffer.from(buffer.take()).toString('utf8')).toBe(`${long}\n`);
-    expect(buffer.rows).toBe(added + 1);
+    const second = buffer.take();
+    expect(Buffer.from(second).toString('utf8')).toBe(`${long}\n`);
+    // Chunks share no memory: one can be transferred to another thread while the next is written.
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.byteOffset).toBe(0);
   });
 });
