@@ -63,6 +63,8 @@ import {
 export const appleHealthImporter: Importer = {
   format: 'apple-health',
   parse: parseAppleHealth,
+  // Exports run to gigabytes, and reading them (XML, dates) costs more than storing their readings.
+  inWorker: true,
 };
 
 async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem> {

@@ -1,0 +1,104 @@
+/**
+ * The worker thread of parse-worker.ts: runs an importer over a file and sends its readings back as chunks of
+ * COPY rows, routed and written as `store.load` would have (load.ts), then what it counted.
+ */
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { IMPORTERS } from './importers/index.ts';
+import type { ImportSource } from './importers/types.ts';
+import { CHUNK_BYTES, type CopyChunk, CopyEncoder, encodeObservations } from './load.ts';
+import { createImportTally, tallied } from './model.ts';
+import {
+  CHUNKS_AHEAD,
+  type FromParseWorker,
+  type ParseWorkerData,
+  type ToParseWorker,
+  threadError,
+} from './parse-worker.ts';
+
+/**
+ * Bytes read from the file at a time. Each piece becomes one string for the parser: a megabyte's string is
+ * allocated where V8 keeps large objects, freed only by a full collection, and the thread's memory doubled
+ * with them; pieces of 64 KiB die young.
+ */
+const READ_BYTES = 64 * 1024;
+
+const port = parentPort;
+if (!port) throw new Error('parse-worker.thread.ts runs in a worker thread');
+const data = workerData as ParseWorkerData;
+
+/** Bytes sent by the other thread (when there is no file to read), not taken yet. */
+const sent: Uint8Array[] = [];
+let sentAll = false;
+/** Memory of chunks whose rows were copied, to be filled again. */
+const released: ArrayBuffer[] = [];
+let chunksOut = 0;
+// The thread waits for one thing at a time: more bytes, or a chunk's memory back.
+let waiter: (() => void) | undefined;
+const nextMessage = () =>
+  new Promise<void>((resolve) => {
+    waiter = resolve;
+  });
+
+port.on('message', (message: ToParseWorker) => {
+  if (message.type === 'bytes') sent.push(message.bytes);
+  else if (message.type === 'end') sentAll = true;
+  else {
+    released.push(message.memory);
+    chunksOut--;
+  }
+  waiter?.();
+  waiter = undefined;
+});
+
+const post = (message: FromParseWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+async function* sentBytes(): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const bytes = sent.shift();
+    if (bytes) yield bytes;
+    else if (sentAll) return;
+    else await nextMessage();
+  }
+}
+
+let opened = false;
+const source: ImportSource = {
+  name: data.name,
+  size: data.size,
+  open() {
+    if (opened) throw new Error('An importer in a worker thread reads its file once');
+    opened = true;
+    const { path } = data;
+    const bytes = path === undefined ? sentBytes() : createReadStream(path, { highWaterMark: READ_BYTES });
+    return (async function* () {
+      for await (const chunk of bytes as AsyncIterable<Uint8Array>) {
+        post({ type: 'read', bytes: chunk.byteLength });
+        yield chunk;
+      }
+    })();
+  },
+};
+
+/** A chunk's memory: one whose rows were copied, else new. */
+function allocate(size: number): Buffer {
+  const memory = size <= CHUNK_BYTES ? released.pop() : undefined;
+  return memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(size);
+}
+
+async function send(chunk: CopyChunk) {
+  chunksOut++;
+  post({ type: 'chunk', chunk }, [chunk.bytes.buffer as ArrayBuffer]);
+  while (chunksOut >= CHUNKS_AHEAD) await nextMessage();
+}
+
+const tally = createImportTally();
+try {
+  const items = IMPORTERS[data.format].parse(source, data.options);
+  const encoder = new CopyEncoder(data.participantId, data.importId, data.periods, allocate);
+  for await (const chunk of encodeObservations(tallied(tally, items), encoder)) await send(chunk);
+  post({ type: 'done', tally: tally.counts() });
+} catch (error) {
+  post({ type: 'failed', error: threadError(error), tally: tally.counts() });
+}
+// The other thread ends this one once it has every message.
