@@ -70,6 +70,16 @@ export function createImportTally() {
       tally.rowsRead++;
       tally.ignored++;
     },
+    /** Counts an importer's item; answers its observation, if it is one. */
+    count(item: ParsedItem): ParsedObservation | undefined {
+      if (item.kind === 'observation') {
+        tally.observation(item.observation.code, item.observation.time);
+        return item.observation;
+      }
+      if (item.kind === 'rejected') tally.reject(item.line, item.reason);
+      else tally.ignore();
+      return undefined;
+    },
     counts(): TallyCounts {
       const { rowsRead, observations, ignored, rejected, rejections, firstTime, lastTime } = tally;
       return {
@@ -110,11 +120,8 @@ export async function* tallied(
   items: AsyncIterable<ParsedItem>,
 ): AsyncGenerator<ParsedObservation> {
   for await (const item of items) {
-    if (item.kind === 'observation') {
-      tally.observation(item.observation.code, item.observation.time);
-      yield item.observation;
-    } else if (item.kind === 'rejected') tally.reject(item.line, item.reason);
-    else tally.ignore();
+    const observation = tally.count(item);
+    if (observation) yield observation;
   }
 }
 
