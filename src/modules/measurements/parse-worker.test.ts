@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -162,7 +163,29 @@ describe('an importer in a worker thread', () => {
     expect(runningParseWorkers()).toBe(0);
   }, 60_000);
 
-  it('ends the thread and closes the file when the caller stops early', async () => {
+  it('ends the thread and closes the file on disk when the caller stops early', async () => {
+    const source = await onDisk(healthExport(40_000));
+    // Linux lists a process's open files; elsewhere the count is not checked.
+    const openFiles = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    const before = openFiles();
+    for await (const chunk of parseInWorker({
+      format: 'apple-health',
+      source,
+      options: OPTIONS,
+      participantId: PARTICIPANT,
+      importId: IMPORT,
+      periods: [],
+      tally: createImportTally(),
+    })) {
+      expect(openFiles()).toBeGreaterThan(before === 0 ? -1 : before);
+      expect(chunk.rows).toBeGreaterThan(0);
+      break;
+    }
+    expect(runningParseWorkers()).toBe(0);
+    expect(openFiles()).toBe(before);
+  }, 60_000);
+
+  it('ends the thread and closes the source when the caller stops early', async () => {
     let closed = false;
     const content = Buffer.from(healthExport(40_000));
     const source: ImportSource = {

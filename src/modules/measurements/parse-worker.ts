@@ -10,6 +10,7 @@
  * the worker itself; the bytes of any other source are sent to it, at most {@link BYTES_AHEAD} ahead of what
  * its importer has taken.
  */
+import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { readSourceBytes } from './importers/json-stream.ts';
 import {
@@ -31,8 +32,8 @@ export interface ParseWorkerData {
   format: ImportFormat;
   name: string;
   size: number | null;
-  /** The file to read; absent when its bytes are sent. */
-  path: string | undefined;
+  /** The file to read, opened; absent when its bytes are sent. */
+  fd: number | undefined;
   options: Omit<ImportOptions, 'onProgress'>;
   participantId: string;
   importId: string;
@@ -109,17 +110,26 @@ export interface ParseInWorkerRequest {
  */
 export async function* parseInWorker(request: ParseInWorkerRequest): AsyncGenerator<CopyChunk> {
   const { onProgress, ...options } = request.options;
+  const { path } = request.source;
+  // Opened and closed here: a worker that is ended closes nothing.
+  const file = path === undefined ? undefined : await open(path, 'r');
   const data: ParseWorkerData = {
     format: request.format,
     name: request.source.name,
     size: request.source.size,
-    path: request.source.path,
+    fd: file?.fd,
     options,
     participantId: request.participantId,
     importId: request.importId,
     periods: request.periods,
   };
-  const worker = new Worker(THREAD, { workerData: data });
+  let worker: Worker;
+  try {
+    worker = new Worker(THREAD, { workerData: data });
+  } catch (error) {
+    await file?.close();
+    throw error;
+  }
   running++;
   worker.once('exit', () => {
     running--;
@@ -201,7 +211,7 @@ export async function* parseInWorker(request: ParseInWorkerRequest): AsyncGenera
     }
     worker.postMessage({ type: 'end' } satisfies ToParseWorker);
   };
-  if (data.path === undefined) {
+  if (file === undefined) {
     send().catch((error: unknown) => fail(error instanceof Error ? error : new Error(String(error))));
   }
 
@@ -221,5 +231,6 @@ export async function* parseInWorker(request: ParseInWorkerRequest): AsyncGenera
     stopped = true;
     wakeSender();
     await worker.terminate();
+    await file?.close();
   }
 }
