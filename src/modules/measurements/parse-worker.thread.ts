@@ -5,7 +5,7 @@
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IMPORTERS } from './importers/index.ts';
-import type { ImportSource } from './importers/types.ts';
+import type { ImportSource, ParsedItem } from './importers/types.ts';
 import { CHUNK_BYTES, type CopyChunk, CopyEncoder } from './load.ts';
 import { createImportTally } from './model.ts';
 import {
@@ -100,6 +100,10 @@ function allocate(size: number): Buffer {
   return memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(size);
 }
 
+async function* oneByOne(items: AsyncIterable<ParsedItem>): AsyncGenerator<ParsedItem[]> {
+  for await (const item of items) yield [item];
+}
+
 async function send(chunk: CopyChunk) {
   chunksOut++;
   post({ type: 'chunk', chunk }, [chunk.bytes.buffer as ArrayBuffer]);
@@ -108,14 +112,18 @@ async function send(chunk: CopyChunk) {
 
 const tally = createImportTally();
 try {
-  const items = IMPORTERS[data.format].parse(source, data.options);
+  const importer = IMPORTERS[data.format];
+  const batches =
+    importer.parseBatches?.(source, data.options) ?? oneByOne(importer.parse(source, data.options));
   const encoder = new CopyEncoder(data.participantId, data.importId, data.periods, allocate);
   // One loop over the items, not the two generators of the importing thread's way (tallied, then
   // encodeObservations): each costs promises per reading, and this thread's time is the import's.
-  for await (const item of items) {
-    const observation = tally.count(item);
-    const chunk = observation && encoder.add(observation);
-    if (chunk) await send(chunk);
+  for await (const items of batches) {
+    for (const item of items) {
+      const observation = tally.count(item);
+      const chunk = observation && encoder.add(observation);
+      if (chunk) await send(chunk);
+    }
   }
   for (const chunk of encoder.finish()) await send(chunk);
   post({ type: 'done', tally: tally.counts() });

@@ -62,19 +62,24 @@ import {
 
 export const appleHealthImporter: Importer = {
   format: 'apple-health',
-  parse: parseAppleHealth,
+  async *parse(source, options) {
+    for await (const items of parseAppleHealth(source, options)) yield* items;
+  },
+  parseBatches: parseAppleHealth,
   // Exports run to gigabytes, and reading them (XML, dates) costs more than storing their readings.
   inWorker: true,
 };
 
-async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem> {
+/** The items of the export, a batch per piece of XML read. */
+async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem[]> {
   const now = Date.now();
   const sources = new SourceNames();
   const dates = new HealthDates();
   for await (const elements of healthElements(source, (bytesRead) => options.onProgress?.(bytesRead))) {
+    const items: ParsedItem[] = [];
     for (const element of elements) {
       if (element.kind === 'other') {
-        yield { kind: 'ignored', line: element.line };
+        items.push({ kind: 'ignored', line: element.line });
         continue;
       }
       const origin = sources.of(element.attributes);
@@ -82,8 +87,9 @@ async function* parseAppleHealth(source: ImportSource, options: ImportOptions): 
       if (item.kind === 'observation' && origin.kind === 'iphone' && item.observation.code === CODES.steps) {
         item.observation.yieldsTo = WATCH_SOURCE;
       }
-      yield item;
+      items.push(item);
     }
+    yield items;
   }
 }
 
@@ -123,20 +129,23 @@ const KEPT: Record<string, { code: ObservationCode; units: Record<string, Conver
 /** Health writes mmol/L glucose with the molar mass it used: `mmol<180.1558800000541>/L`. */
 const MMOL_WITH_MOLAR_MASS = /^mmol<[\d.]+>\/L$/;
 
+/** For messages: `HKQuantityTypeIdentifierBodyMass` → `BodyMass`. */
+const shortType = (type: string) => type.slice(TYPE_PREFIX.length);
+
 function recordItem(record: HealthRecord, origin: Origin, now: number, dates: HealthDates): ParsedItem {
   const { attributes, line } = record;
   const type = attributes.type;
   if (!type) return { kind: 'rejected', line, reason: 'record has no type' };
   const kept = KEPT[type];
   if (!kept) return { kind: 'ignored', line };
-  const shortType = type.slice(TYPE_PREFIX.length);
 
   const originalUnit = attributes.unit ?? '';
   const convert = kept.units[MMOL_WITH_MOLAR_MASS.test(originalUnit) ? 'mmol/L' : originalUnit];
   if (!convert)
-    return { kind: 'rejected', line, reason: `${shortType} unit "${originalUnit}" is not supported` };
+    return { kind: 'rejected', line, reason: `${shortType(type)} unit "${originalUnit}" is not supported` };
   const originalValue = attributes.value ?? '';
-  if (originalValue === '') return { kind: 'rejected', line, reason: `${shortType} record has no value` };
+  if (originalValue === '')
+    return { kind: 'rejected', line, reason: `${shortType(type)} record has no value` };
 
   const code = kept.code === CODES.capillaryGlucose && origin.kind === 'cgm' ? CODES.cgmGlucose : kept.code;
   const value = convert(toNumber(originalValue));
@@ -280,9 +289,13 @@ class SourceNames {
     const name = attributes.sourceName ?? '';
     const full = attributes.device ?? '';
     // '<<HKDevice: 0x283e08b40>, name:…, model:…>': all after the address.
-    const device = full.startsWith('<<') ? full.slice(full.indexOf('>') + 1) : full;
+    const at = full.startsWith('<<') ? full.indexOf('>') + 1 : 0;
     const last = this.last.get(name);
-    if (last !== undefined && last.device === device) return last.origin;
+    // Compared in place: most records are of the last device of their source, and need no string made.
+    if (last !== undefined && full.length - at === last.device.length && full.endsWith(last.device)) {
+      return last.origin;
+    }
+    const device = full.slice(at);
     const key = `${name}\u0000${modelOf(device)}`;
     let origin = this.origins.get(key);
     if (origin === undefined) {
