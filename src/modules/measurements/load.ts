@@ -256,16 +256,41 @@ export class CopyEncoder {
 
 type YieldingObservation = ParsedObservation & { yieldsTo: string };
 
-/** Observations encoded in this thread, as chunks of COPY rows. */
+/**
+ * The memory of chunks whose rows were copied, filled again: a load of any length allocates a few chunks, where
+ * a new megabyte a chunk would pile up as garbage outside V8's heap until a full collection.
+ */
+export class ChunkMemory {
+  private readonly free: ArrayBuffer[] = [];
+
+  readonly allocate: Allocate = (size) => {
+    const memory = size <= CHUNK_BYTES ? this.free.pop() : undefined;
+    return memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(size);
+  };
+
+  release(memory: ArrayBuffer): void {
+    this.free.push(memory);
+  }
+}
+
+/** Observations encoded in this thread, as chunks of COPY rows whose memory is used again once released. */
 export async function* encodeObservations(
   observations: AsyncIterable<ParsedObservation>,
-  encoder: CopyEncoder,
+  participantId: string,
+  importId: string,
+  periods: readonly StoredPeriod[],
 ): AsyncGenerator<CopyChunk> {
+  const memory = new ChunkMemory();
+  const encoder = new CopyEncoder(participantId, importId, periods, memory.allocate);
+  const released = (chunk: CopyChunk): CopyChunk => ({
+    ...chunk,
+    release: () => memory.release(chunk.bytes.buffer as ArrayBuffer),
+  });
   for await (const observation of observations) {
     const chunk = encoder.add(observation);
-    if (chunk) yield chunk;
+    if (chunk) yield released(chunk);
   }
-  yield* encoder.finish();
+  for (const chunk of encoder.finish()) yield released(chunk);
 }
 
 /** The columns an importer fills, in the order of {@link CopyLines.staged}. */

@@ -11,7 +11,7 @@ import { appleHealthImporter } from './importers/apple-health.ts';
 import { fileSource } from './importers/file-source.ts';
 import { sourceOf } from './importers/test-support.ts';
 import { ImportFileError, type ImportSource } from './importers/types.ts';
-import { type CopyChunk, CopyEncoder, encodeObservations, type StoredPeriod } from './load.ts';
+import { type CopyChunk, encodeObservations, type StoredPeriod } from './load.ts';
 import { createImportTally, tallied } from './model.ts';
 import { CHUNKS_AHEAD, parseInWorker, runningParseWorkers } from './parse-worker.ts';
 import { createMeasurementStore } from './store.ts';
@@ -100,7 +100,9 @@ describe('an importer in a worker thread', () => {
     const expected = await drain(
       encodeObservations(
         tallied(here, appleHealthImporter.parse(sourceOf(content), OPTIONS)),
-        new CopyEncoder(PARTICIPANT, IMPORT, periods),
+        PARTICIPANT,
+        IMPORT,
+        periods,
       ),
     );
     expect(new Set(expected.map((chunk) => chunk.table))).toEqual(

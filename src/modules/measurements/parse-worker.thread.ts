@@ -6,7 +6,7 @@ import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IMPORTERS } from './importers/index.ts';
 import type { ImportSource, ParsedItem } from './importers/types.ts';
-import { CHUNK_BYTES, type CopyChunk, CopyEncoder } from './load.ts';
+import { ChunkMemory, type CopyChunk, CopyEncoder } from './load.ts';
 import { createImportTally } from './model.ts';
 import {
   CHUNKS_AHEAD,
@@ -31,7 +31,7 @@ const data = workerData as ParseWorkerData;
 const sent: Uint8Array[] = [];
 let sentAll = false;
 /** Memory of chunks whose rows were copied, to be filled again. */
-const released: ArrayBuffer[] = [];
+const memory = new ChunkMemory();
 let chunksOut = 0;
 // The thread waits for one thing at a time: more bytes, or a chunk's memory back.
 let waiter: (() => void) | undefined;
@@ -44,7 +44,7 @@ port.on('message', (message: ToParseWorker) => {
   if (message.type === 'bytes') sent.push(message.bytes);
   else if (message.type === 'end') sentAll = true;
   else {
-    released.push(message.memory);
+    memory.release(message.memory);
     chunksOut--;
   }
   waiter?.();
@@ -94,12 +94,6 @@ const source: ImportSource = {
   },
 };
 
-/** A chunk's memory: one whose rows were copied, else new. */
-function allocate(size: number): Buffer {
-  const memory = size <= CHUNK_BYTES ? released.pop() : undefined;
-  return memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(size);
-}
-
 async function* oneByOne(items: AsyncIterable<ParsedItem>): AsyncGenerator<ParsedItem[]> {
   for await (const item of items) yield [item];
 }
@@ -115,7 +109,7 @@ try {
   const importer = IMPORTERS[data.format];
   const batches =
     importer.parseBatches?.(source, data.options) ?? oneByOne(importer.parse(source, data.options));
-  const encoder = new CopyEncoder(data.participantId, data.importId, data.periods, allocate);
+  const encoder = new CopyEncoder(data.participantId, data.importId, data.periods, memory.allocate);
   // One loop over the items, not the two generators of the importing thread's way (tallied, then
   // encodeObservations): each costs promises per reading, and this thread's time is the import's.
   for await (const items of batches) {

@@ -6,7 +6,6 @@ import { MAX_INTERVAL_MS } from './importers/json-stream.ts';
 import type { ParsedObservation } from './importers/types.ts';
 import {
   type CopyChunk,
-  CopyEncoder,
   encodeObservations,
   OBSERVATION_COLUMNS,
   STAGING_COLUMNS as STAGING_COLUMN_NAMES,
@@ -413,7 +412,7 @@ export function createMeasurementStore(database: Database) {
         const chunks =
           'encoded' in input
             ? input.encoded(stored)
-            : encodeObservations(input, new CopyEncoder(participantId, importId, stored));
+            : encodeObservations(input, participantId, importId, stored);
         let stagingCreated = false;
         let yieldingCreated = false;
         const copyChunk = async ({ table, bytes, months }: CopyChunk) => {
