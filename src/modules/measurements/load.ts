@@ -1,7 +1,7 @@
 /**
  * The pure parts of loading observations (used by `store.load`): which readings may be copied straight into
  * the table, and their rows in COPY's text format, gathered into chunks for one table each. Pure so that a
- * worker thread can run it (parse-thread.ts).
+ * worker thread can run it (parse-worker.thread.ts).
  */
 import { copyField } from '../../platform/db/copy-text.ts';
 import { CANONICAL_UNIT } from './codes.ts';
@@ -125,7 +125,7 @@ export class CopyLines {
 }
 
 /** Bytes of COPY text sent at a time: about 8,000 glucose readings. */
-export const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /** Memory for a chunk of at least `size` bytes, of its own (not a slice of a pool). */
 export type Allocate = (size: number) => Buffer;

@@ -452,7 +452,8 @@ export function createMeasurementStore(database: Database) {
           for await (const chunk of chunks) {
             await copying;
             rows[chunk.table] += chunk.rows;
-            copying = copyChunk(chunk).finally(() => chunk.release?.());
+            // Released only once copied: a COPY that failed may still be sending the bytes.
+            copying = copyChunk(chunk).then(() => chunk.release?.());
             copying.catch(() => {
               // Thrown where it is awaited: at the next chunk or at the end.
             });
