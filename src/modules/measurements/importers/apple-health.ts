@@ -285,7 +285,7 @@ class SourceNames {
   private readonly origins = new Map<string, Origin>();
   private readonly last = new Map<string, { device: string; origin: Origin }>();
 
-  of(attributes: RecordAttributes): Origin {
+  of(attributes: Record<string, string>): Origin {
     const name = attributes.sourceName ?? '';
     const full = attributes.device ?? '';
     // '<<HKDevice: 0x283e08b40>, name:…, model:…>': all after the address.
@@ -326,21 +326,10 @@ function sourceKind(sourceName: string, device: string): SourceKind {
 
 // --- Reading the file --------------------------------------------------------------------------------------
 
-/** The attributes of a record the importer reads; the others (creationDate, sourceVersion, …) are not kept. */
-interface RecordAttributes {
-  type: string | undefined;
-  sourceName: string | undefined;
-  device: string | undefined;
-  unit: string | undefined;
-  value: string | undefined;
-  startDate: string | undefined;
-  endDate: string | undefined;
-}
-
 interface HealthRecord {
   kind: 'record';
   line: number;
-  attributes: RecordAttributes;
+  attributes: Record<string, string>;
 }
 type HealthElement = HealthRecord | { kind: 'other'; line: number };
 
@@ -479,92 +468,9 @@ async function* exportXmlFromZip(zip: AsyncIterable<Uint8Array>): AsyncGenerator
   if (!finished) throw new ImportFileError('unreadable', `The ZIP file ends inside ${chosen}.`);
 }
 
-type Attribute = { name: string; value: string };
-
-/**
- * What saxes 6 does with a tag's attributes once the tag is read (`processAttribs`, its own): it puts them in an
- * object without prototype, one a tag, which V8 keeps as a hash table, and that was a tenth of an import's
- * time. The parser here keeps the list instead; names are checked for repeats as saxes checks them.
- */
-interface SaxesAttributes {
-  attribList: Attribute[];
-  processAttribs: () => void;
-  fail(message: string): unknown;
-}
-
-/** Lists at most this long are checked for a repeated name pair by pair, longer ones with a Set. */
-const PAIRWISE = 16;
-
-/** Makes `parser` keep each tag's attributes as a list; answers the list of the tag read last. */
-function attributeLists(parser: SaxesParser): () => readonly Attribute[] {
-  const internals = parser as unknown as SaxesAttributes;
-  if (!Array.isArray(internals.attribList) || typeof internals.processAttribs !== 'function') {
-    throw new Error('saxes keeps attributes in another way than the importer expects (saxes 6)');
-  }
-  let last: Attribute[] = [];
-  internals.processAttribs = function (this: SaxesAttributes) {
-    const list = this.attribList;
-    this.attribList = [];
-    last = list;
-    if (list.length < 2) return;
-    const seen = list.length > PAIRWISE ? new Set<string>() : undefined;
-    for (let i = 0; i < list.length; i++) {
-      const name = (list[i] as Attribute).name;
-      let repeated = false;
-      if (seen) {
-        repeated = seen.has(name);
-        seen.add(name);
-      } else {
-        for (let j = 0; j < i && !repeated; j++) repeated = (list[j] as Attribute).name === name;
-      }
-      if (repeated) this.fail(`duplicate attribute: ${name}.`);
-    }
-  };
-  return () => last;
-}
-
-function recordAttributes(list: readonly Attribute[]): RecordAttributes {
-  const attributes: RecordAttributes = {
-    type: undefined,
-    sourceName: undefined,
-    device: undefined,
-    unit: undefined,
-    value: undefined,
-    startDate: undefined,
-    endDate: undefined,
-  };
-  for (const { name, value } of list) {
-    switch (name) {
-      case 'type':
-        attributes.type = value;
-        break;
-      case 'sourceName':
-        attributes.sourceName = value;
-        break;
-      case 'device':
-        attributes.device = value;
-        break;
-      case 'unit':
-        attributes.unit = value;
-        break;
-      case 'value':
-        attributes.value = value;
-        break;
-      case 'startDate':
-        attributes.startDate = value;
-        break;
-      case 'endDate':
-        attributes.endDate = value;
-        break;
-    }
-  }
-  return attributes;
-}
-
 /** The top-level elements of `<HealthData>`; of `<Record>` elements the attributes, of others nothing. */
 async function* parseHealthXml(xml: AsyncIterable<Uint8Array>): AsyncGenerator<HealthElement[]> {
   const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
-  const attributesOfLastTag = attributeLists(parser);
   let depth = 0;
   let batch: HealthElement[] = [];
   parser.on('opentag', (tag) => {
@@ -579,7 +485,7 @@ async function* parseHealthXml(xml: AsyncIterable<Uint8Array>): AsyncGenerator<H
     if (depth !== 2) return;
     batch.push(
       tag.name === 'Record'
-        ? { kind: 'record', line: parser.line, attributes: recordAttributes(attributesOfLastTag()) }
+        ? { kind: 'record', line: parser.line, attributes: tag.attributes }
         : { kind: 'other', line: parser.line },
     );
   });
