@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -13,7 +12,7 @@ import {
   type GlucoseReportFormat,
   runGlucoseReport,
 } from './modules/measurements/glucose-report.ts';
-import { IMPORT_FORMATS, type ImportFormat } from './modules/measurements/index.ts';
+import { fileSource, IMPORT_FORMATS, type ImportFormat } from './modules/measurements/index.ts';
 import { OPERATOR, ROLES, type Role } from './platform/access/index.ts';
 import { type ChainVerdict, createAudit } from './platform/audit/index.ts';
 import { migrate, openDatabase } from './platform/db/index.ts';
@@ -318,7 +317,7 @@ program
         const summary = await app.measurements.importFile(
           OPERATOR,
           options.participant,
-          { name: path.basename(file), size, open: () => createReadStream(file) },
+          fileSource(file, size),
           {
             format: options.format,
             ...(options.tz ? { timeZone: options.tz } : {}),

@@ -4,12 +4,12 @@
  * the importers against published values).
  */
 
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type GlucoseMetrics, glucoseMetrics } from '../../science/glucose/metrics.ts';
 import { toMgdl } from '../../science/glucose/units.ts';
 import { CODES } from './codes.ts';
+import { fileSource } from './importers/file-source.ts';
 import { detectFormat, IMPORTERS } from './importers/index.ts';
 import { checkTimeZone } from './importers/local-time.ts';
 import { ImportFileError, type ImportFormat, type ImportSource } from './importers/types.ts';
@@ -231,7 +231,7 @@ export async function runGlucoseReport(
   } catch (error) {
     return fail(`cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const source: ImportSource = { name: path.basename(file), size, open: () => createReadStream(file) };
+  const source = fileSource(file, size);
   let report: GlucoseReport;
   try {
     report = await computeGlucoseReport(source, options);

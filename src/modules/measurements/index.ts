@@ -10,6 +10,7 @@ import { createMeasurementService } from './service.ts';
 import { createMeasurementStore, type GlucoseReadings, type SeedStream } from './store.ts';
 
 export { CANONICAL_UNIT, CODES, isObservationCode, type ObservationCode } from './codes.ts';
+export { fileSource } from './importers/file-source.ts';
 export { IMPORT_FORMATS, ImportFileError, type ImportFormat, type ImportSource } from './importers/types.ts';
 export type { ImportRecord } from './model.ts';
 export { measurementRules } from './policy.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CODES } from './codes.ts';
 import type { ParsedObservation } from './importers/types.ts';
-import { CopyBuffer, CopyLines, DirectRoute } from './load.ts';
+import { CopyBuffer, CopyLines, DirectRoute, encodeObservations } from './load.ts';
 
 const observation = (code: string, source: string, time: number): ParsedObservation => ({
   code: code as ParsedObservation['code'],
@@ -82,7 +82,7 @@ describe('loading observations', () => {
     );
   });
 
-  it('gathers rows as UTF-8 lines, in chunks that take turns, a row longer than a chunk on its own', () => {
+  it('gathers rows as UTF-8 lines, each chunk in memory of its own, a row longer than a chunk on its own', () => {
     const buffer = new CopyBuffer();
     const lines = new CopyLines(
       '00000000-0000-4000-8000-000000000001',
@@ -95,12 +95,47 @@ describe('loading observations', () => {
     expect(lines.month).toBe('1970-01');
     let added = 0;
     while (buffer.add(row)) added++;
-    const first = Buffer.from(buffer.take()).toString('utf8');
-    expect(first).toBe(`${row}\n`.repeat(added));
+    expect(buffer.rows).toBe(added);
+    const first = buffer.take();
+    expect(Buffer.from(first).toString('utf8')).toBe(`${row}\n`.repeat(added));
     expect(buffer.empty).toBe(true);
+    expect(buffer.rows).toBe(0);
     const long = 'x'.repeat(2_000_000);
     expect(buffer.add(long)).toBe(true);
-    expect(Buffer.from(buffer.take()).toString('utf8')).toBe(`${long}\n`);
-    expect(buffer.rows).toBe(added + 1);
+    const second = buffer.take();
+    expect(Buffer.from(second).toString('utf8')).toBe(`${long}\n`);
+    // Chunks share no memory: one can be transferred to another thread while the next is written.
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(first.byteOffset).toBe(0);
+  });
+
+  it('fills a chunk’s memory again once it is released, and not before', async () => {
+    async function* minutes() {
+      for (let i = 0; i < 40_000; i++) yield observation(CODES.cgmGlucose, 'libre', i * 60_000);
+    }
+    const chunks = encodeObservations(
+      minutes(),
+      '00000000-0000-4000-8000-000000000001',
+      '00000000-0000-4000-8000-000000000002',
+      [],
+    )[Symbol.asyncIterator]();
+    const take = async () => {
+      const next = await chunks.next();
+      if (next.done) throw new Error('no more chunks');
+      return next.value;
+    };
+    // The next chunk's memory is taken as a chunk is handed out: the first released is used by the third.
+    const first = await take();
+    first.release?.();
+    const second = await take();
+    const third = await take();
+    // Compared as booleans: a failing comparison of two megabytes would take minutes to print.
+    expect(second.bytes.buffer === first.bytes.buffer).toBe(false);
+    expect(third.bytes.buffer === first.bytes.buffer).toBe(true);
+    const fourth = await take();
+    expect([first, second, third].some((chunk) => chunk.bytes.buffer === fourth.bytes.buffer)).toBe(false);
+    expect(Buffer.from(third.bytes).toString('utf8')).toMatch(
+      /^00000000-0000-4000-8000-000000000001\t105272-9\t/,
+    );
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The pure parts of loading observations (used by `store.load`): which readings may be copied straight into
- * the table, and their rows in COPY's text format.
+ * the table, and their rows in COPY's text format, gathered into chunks for one table each. Pure so that a
+ * worker thread can run it (parse-worker.thread.ts).
  */
-import { copyField } from '../../platform/db/index.ts';
+import { copyField } from '../../platform/db/copy-text.ts';
 import { CANONICAL_UNIT } from './codes.ts';
 import type { ParsedObservation } from './importers/types.ts';
 
@@ -126,47 +127,170 @@ export class CopyLines {
 /** Bytes of COPY text sent at a time: about 8,000 glucose readings. */
 const CHUNK_BYTES = 1 << 20;
 
+/** Memory for a chunk of at least `size` bytes, of its own (not a slice of a pool). */
+export type Allocate = (size: number) => Buffer;
+
 /**
- * Rows gathered as UTF-8 bytes for one table, in two buffers taking turns: one is filled while the other is
- * being copied. Each row's string lives only until it is written here, so the heap does not fill with rows
- * that outlived a garbage collection while they waited to be sent.
+ * Rows gathered as UTF-8 bytes for one table. Each row's string lives only until it is written here, so the
+ * heap does not fill with rows that outlived a garbage collection while they waited to be sent. Every take
+ * hands over its buffer and starts a new one: the bytes may be copied while the next rows are written, or
+ * be transferred to another thread.
  */
 export class CopyBuffer {
+  /** The rows in the buffer now. */
   rows = 0;
-  private buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-  private current = 0;
+  // Allocated at the first row: of a load's three tables, one or two often get none.
+  private buffer: Buffer = Buffer.alloc(0);
   private length = 0;
 
-  /** Adds a row (no line break); false when it does not fit and the buffer must be sent first. */
+  constructor(private readonly allocate: Allocate = Buffer.allocUnsafeSlow) {}
+
+  /** Adds a row (no line break); false when it does not fit and the buffer must be taken first. */
   add(line: string): boolean {
-    const buffer = this.buffers[this.current] as Buffer;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8; the test keeps Buffer.write from cutting a row off.
     const room = line.length * 3 + 1;
-    if (this.length + room > buffer.length) {
+    if (this.length + room > this.buffer.length) {
       if (this.length > 0) return false;
-      this.buffers[this.current] = Buffer.allocUnsafe(room);
-      return this.add(line);
+      // Memory of the chunk's own, so that it can be transferred to another thread.
+      this.buffer = this.allocate(Math.max(CHUNK_BYTES, room));
     }
-    this.length += buffer.write(line, this.length);
-    buffer[this.length++] = 10;
+    this.length += this.buffer.write(line, this.length);
+    this.buffer[this.length++] = 10;
     this.rows++;
     return true;
   }
 
-  /**
-   * The rows added since the last take, and a turn to the other buffer. The bytes stay valid until the next
-   * take but one: send them and wait for the copy before taking again.
-   */
+  /** The rows added since the last take; the next row starts a buffer of its own. */
   take(): Uint8Array {
-    const bytes = (this.buffers[this.current] as Buffer).subarray(0, this.length);
-    this.current = 1 - this.current;
+    const bytes = this.buffer.subarray(0, this.length);
+    this.buffer = Buffer.alloc(0);
     this.length = 0;
+    this.rows = 0;
     return bytes;
   }
 
   get empty(): boolean {
     return this.length === 0;
   }
+}
+
+/** The tables a load copies into: the table itself, and the two temporary tables of `store.load`. */
+export type CopyTable = 'observations' | 'observation_staging' | 'observation_yielding';
+
+/**
+ * Rows in COPY's text format for one table; for `observations`, the months their times fall in. `release`, where
+ * given, is called once the rows are copied: their memory may then be used again.
+ */
+export interface CopyChunk {
+  table: CopyTable;
+  bytes: Uint8Array;
+  rows: number;
+  months: string[];
+  release?: () => void;
+}
+
+/**
+ * Observations, in the file's order, as chunks of COPY rows: straight into the table where {@link DirectRoute}
+ * finds them safe, into staging where not, and readings that give way to another source into a table of their
+ * own. A chunk is handed out when its buffer is full, and the rest by {@link finish}.
+ */
+export class CopyEncoder {
+  private readonly route: DirectRoute;
+  private readonly lines: CopyLines;
+  private readonly direct: CopyBuffer;
+  private readonly staged: CopyBuffer;
+  private readonly yielding: CopyBuffer;
+  /** The months of the rows in `direct`, in the order first seen. */
+  private months: string[] = [];
+
+  constructor(
+    participantId: string,
+    importId: string,
+    periods: readonly StoredPeriod[],
+    allocate?: Allocate,
+  ) {
+    this.route = new DirectRoute(periods);
+    this.lines = new CopyLines(participantId, importId);
+    this.direct = new CopyBuffer(allocate);
+    this.staged = new CopyBuffer(allocate);
+    this.yielding = new CopyBuffer(allocate);
+  }
+
+  /** Adds a reading; answers the chunk that filled up before it, if one did. */
+  add(o: ParsedObservation): CopyChunk | undefined {
+    if (o.yieldsTo !== undefined) {
+      return this.put(this.yielding, 'observation_yielding', this.lines.yielding(o as YieldingObservation));
+    }
+    if (!this.route.safe(o)) return this.put(this.staged, 'observation_staging', this.lines.staged(o));
+    const chunk = this.put(this.direct, 'observations', this.lines.direct(o));
+    const month = this.lines.month;
+    if (this.months.at(-1) !== month && !this.months.includes(month)) this.months.push(month);
+    return chunk;
+  }
+
+  /** The chunks of rows not handed out yet. */
+  finish(): CopyChunk[] {
+    const chunks: CopyChunk[] = [];
+    if (!this.direct.empty) chunks.push(this.take(this.direct, 'observations'));
+    if (!this.staged.empty) chunks.push(this.take(this.staged, 'observation_staging'));
+    if (!this.yielding.empty) chunks.push(this.take(this.yielding, 'observation_yielding'));
+    return chunks;
+  }
+
+  private put(buffer: CopyBuffer, table: CopyTable, line: string): CopyChunk | undefined {
+    if (buffer.add(line)) return undefined;
+    const chunk = this.take(buffer, table);
+    buffer.add(line);
+    return chunk;
+  }
+
+  private take(buffer: CopyBuffer, table: CopyTable): CopyChunk {
+    const rows = buffer.rows;
+    const bytes = buffer.take();
+    if (table !== 'observations') return { table, bytes, rows, months: [] };
+    const months = this.months;
+    this.months = [];
+    return { table, bytes, rows, months };
+  }
+}
+
+type YieldingObservation = ParsedObservation & { yieldsTo: string };
+
+/**
+ * The memory of chunks whose rows were copied, filled again: a load of any length allocates a few chunks, where
+ * a new megabyte a chunk would pile up as garbage outside V8's heap until a full collection.
+ */
+export class ChunkMemory {
+  private readonly free: ArrayBuffer[] = [];
+
+  readonly allocate: Allocate = (size) => {
+    const memory = size <= CHUNK_BYTES ? this.free.pop() : undefined;
+    return memory ? Buffer.from(memory) : Buffer.allocUnsafeSlow(size);
+  };
+
+  release(memory: ArrayBuffer): void {
+    this.free.push(memory);
+  }
+}
+
+/** Observations encoded in this thread, as chunks of COPY rows whose memory is used again once released. */
+export async function* encodeObservations(
+  observations: AsyncIterable<ParsedObservation>,
+  participantId: string,
+  importId: string,
+  periods: readonly StoredPeriod[],
+): AsyncGenerator<CopyChunk> {
+  const memory = new ChunkMemory();
+  const encoder = new CopyEncoder(participantId, importId, periods, memory.allocate);
+  const released = (chunk: CopyChunk): CopyChunk => ({
+    ...chunk,
+    release: () => memory.release(chunk.bytes.buffer as ArrayBuffer),
+  });
+  for await (const observation of observations) {
+    const chunk = encoder.add(observation);
+    if (chunk) yield released(chunk);
+  }
+  for (const chunk of encoder.finish()) yield released(chunk);
 }
 
 /** The columns an importer fills, in the order of {@link CopyLines.staged}. */

@@ -126,6 +126,33 @@ describe('importing files: POST /api/v1/me/measurements/imports', () => {
     expect(await observationCount(accountId)).toBe(4);
   });
 
+  it('refuses an Apple Health export that breaks off, with the line, committing none of the readings before it', async () => {
+    const { client, accountId } = await joinedCitizen(app);
+    const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<HealthData locale="nl_NL">'];
+    for (let minute = 0; minute < 2000; minute++) {
+      const at = `2026-03-0${1 + Math.floor(minute / 1440)} ${pad(Math.floor((minute % 1440) / 60))}:${pad(minute % 60)}:00 +0100`;
+      lines.push(
+        ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Apple Watch van Jan" unit="count/min" startDate="${at}" endDate="${at}" value="${60 + (minute % 30)}"/>`,
+      );
+    }
+    // A record left open: the parser finds the break at the end tag after it, on line 2 + 2000 + 2.
+    lines.push(' <Record type="HKQuantityTypeIdentifierHeartRate" value="1">', '</HealthData>');
+    const answer = await client.upload('/api/v1/me/measurements/imports', {
+      name: 'export.xml',
+      content: lines.join('\n'),
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(answer.body.errors).toEqual([
+      expect.objectContaining({ pointer: '#/file', issue: 'invalid_xml', line: 2004 }),
+    ]);
+    expect(await observationCount(accountId)).toBe(0);
+    const list = await client.get<{ imports: Record<string, unknown>[] }>('/api/v1/me/measurements/imports');
+    expect(list.body.imports).toEqual([
+      expect.objectContaining({ status: 'failed', format: 'apple-health', imported: 0 }),
+    ]);
+  });
+
   it('asks for the date order when the file cannot show it, and imports with it', async () => {
     const { client } = await joinedCitizen(app);
     const file = { name: 'early-days.csv', content: libreView(1, 2) };

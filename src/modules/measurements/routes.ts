@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Actor } from '../../platform/access/index.ts';
 import { DomainError } from '../../platform/errors/index.ts';
+import { fileSource } from './importers/file-source.ts';
 import type { ImportRecord } from './model.ts';
 import * as s from './schemas.ts';
 import type { MeasurementService } from './service.ts';
@@ -103,7 +104,7 @@ export function measurementRoutes(deps: {
           const summary = await measurements.importFile(
             actor,
             actor.accountId,
-            { name, size, open: () => createReadStream(file) },
+            fileSource(file, size, name),
             parsed.data,
           );
           reply.code(201);

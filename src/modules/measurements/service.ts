@@ -9,12 +9,12 @@ import {
   ImportFileError,
   type ImportFormat,
   type ImportSource,
-  type ParsedItem,
   type ParsedObservation,
 } from './importers/types.ts';
-import { createImportTally, type ImportRecord, type ImportTally } from './model.ts';
+import { createImportTally, type ImportRecord, type ImportTally, tallied } from './model.ts';
+import { parseInWorker } from './parse-worker.ts';
 import { refusedRemoteAddress } from './remote-address.ts';
-import type { LoadResult, MeasurementStore } from './store.ts';
+import type { LoadInput, LoadResult, MeasurementStore } from './store.ts';
 
 export interface ImportRequest {
   /** Which importer reads the file; absent or 'auto' detects it. */
@@ -59,20 +59,6 @@ function knownTimeZone(zone: string): boolean {
   }
 }
 
-/** The observations of an importer's items, counting every item in the tally as it passes. */
-async function* tallied(
-  tally: ImportTally,
-  items: AsyncIterable<ParsedItem>,
-): AsyncGenerator<ParsedObservation> {
-  for await (const item of items) {
-    if (item.kind === 'observation') {
-      tally.observation(item.observation.code, item.observation.time);
-      yield item.observation;
-    } else if (item.kind === 'rejected') tally.reject(item.line, item.reason);
-    else tally.ignore();
-  }
-}
-
 /** The problem an import answers with: the field (the file, a site's url), the line where known, the reason. */
 function fileProblem(error: ImportFileError, pointer = '#/file'): DomainError {
   return new DomainError('invalid_input', error.message, [
@@ -111,7 +97,7 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
     participantId: string,
     format: () => string,
     fileName: string,
-    items: (tally: ImportTally) => AsyncIterable<ParsedObservation>,
+    input: (tally: ImportTally, importId: string) => LoadInput | Promise<LoadInput>,
     pointer = '#/file',
   ): Promise<ImportRecord> {
     const id = randomUUID();
@@ -147,7 +133,7 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
     };
     let summary: ImportRecord | undefined;
     try {
-      await store.load(participantId, id, items(tally), async (result, session) => {
+      await store.load(participantId, id, await input(tally, id), async (result, session) => {
         if (result.received === 0) {
           const first = tally.rejections[0];
           throw new ImportFileError(
@@ -194,16 +180,20 @@ export function createMeasurementService(deps: MeasurementServiceDeps) {
         participantId,
         () => format ?? 'unknown',
         source.name,
-        async function* (tally) {
+        async (tally, importId) => {
           format ??= await deps.detectFormat(source);
-          yield* tallied(
-            tally,
-            deps.importers[format].parse(source, {
-              timeZone,
-              ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
-              ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-            }),
-          );
+          const importer = deps.importers[format];
+          const options = {
+            timeZone,
+            ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
+            ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+          };
+          if (!importer.inWorker) return tallied(tally, importer.parse(source, options));
+          const threaded = format;
+          return {
+            encoded: (periods) =>
+              parseInWorker({ format: threaded, source, options, participantId, importId, periods, tally }),
+          };
         },
       );
     },

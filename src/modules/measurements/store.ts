@@ -5,11 +5,11 @@ import { CANONICAL_UNIT, CODES, OBSERVATION_CODES, type ObservationCode } from '
 import { MAX_INTERVAL_MS } from './importers/json-stream.ts';
 import type { ParsedObservation } from './importers/types.ts';
 import {
-  CopyBuffer,
-  CopyLines,
-  DirectRoute,
+  type CopyChunk,
+  encodeObservations,
   OBSERVATION_COLUMNS,
   STAGING_COLUMNS as STAGING_COLUMN_NAMES,
+  type StoredPeriod,
   YIELDING_COLUMNS,
 } from './load.ts';
 import type { ImportRecord } from './model.ts';
@@ -188,6 +188,14 @@ function hourlyOffsets(timeZone: string): (time: number) => number {
     return offset;
   };
 }
+
+/**
+ * What a load stores: observations, encoded as COPY rows here, or chunks of rows encoded elsewhere (a worker
+ * thread that reads the file) from the periods of the participant's stored readings, which route them.
+ */
+export type LoadInput =
+  | AsyncIterable<ParsedObservation>
+  | { encoded: (periods: StoredPeriod[]) => AsyncIterable<CopyChunk> };
 
 /** What a load reports: the observations it was given and, of those, the ones that were new. */
 export interface LoadResult {
@@ -387,11 +395,12 @@ export function createMeasurementStore(database: Database) {
      * staged and inserted with ON CONFLICT DO NOTHING at the end, so a reading already stored (or twice in the
      * file) is skipped. The months they fall in are attached before they are written. `finish` runs in the
      * same transaction with the counts, to store the import's summary; if anything throws, nothing is stored.
+     * Encoded input ({@link LoadInput}) is told the stored periods and routes its readings itself, the same way.
      */
     async load(
       participantId: string,
       importId: string,
-      observations: AsyncIterable<ParsedObservation>,
+      input: LoadInput,
       finish: (result: LoadResult, session: BulkSession) => Promise<void>,
     ): Promise<LoadResult> {
       return database.bulk(async (session) => {
@@ -408,41 +417,22 @@ export function createMeasurementStore(database: Database) {
            WHERE p.first IS NOT NULL`,
           [participantId, OBSERVATION_CODES],
         );
-        const route = new DirectRoute(
-          periods.rows.map((row) => ({
-            code: row.code,
-            first: row.first.getTime(),
-            last: row.last.getTime(),
-          })),
-        );
-        const lines = new CopyLines(participantId, importId);
-        const direct = new CopyBuffer();
-        const suspects = new CopyBuffer();
-        const yielders = new CopyBuffer();
-        let directMonths: string[] = [];
+        const stored: StoredPeriod[] = periods.rows.map((row) => ({
+          code: row.code,
+          first: row.first.getTime(),
+          last: row.last.getTime(),
+        }));
+        const chunks =
+          'encoded' in input
+            ? input.encoded(stored)
+            : encodeObservations(input, participantId, importId, stored);
         let stagingCreated = false;
         let yieldingCreated = false;
-        // The chunk being copied while the next one is read; awaited before the next is sent.
-        let copying: Promise<void> = Promise.resolve();
-        const send = async (copy: () => Promise<void>) => {
-          await copying;
-          copying = copy();
-          copying.catch(() => {
-            // Thrown where it is awaited: at the next chunk or at the end.
-          });
-        };
-        const sendDirect = () => {
-          const bytes = direct.take();
-          const months = directMonths;
-          directMonths = [];
-          return send(async () => {
+        const copyChunk = async ({ table, bytes, months }: CopyChunk) => {
+          if (table === 'observations') {
             await attachMonthsFor(session, months);
             await session.copyBytes('observations', OBSERVATION_COLUMNS, bytes);
-          });
-        };
-        const sendSuspects = () => {
-          const bytes = suspects.take();
-          return send(async () => {
+          } else if (table === 'observation_staging') {
             if (!stagingCreated) {
               await session.query(
                 `CREATE TEMP TABLE observation_staging (${STAGING_TABLE_COLUMNS}) ON COMMIT DROP`,
@@ -450,13 +440,9 @@ export function createMeasurementStore(database: Database) {
               stagingCreated = true;
             }
             await session.copyBytes('observation_staging', STAGING_COLUMN_NAMES, bytes);
-          });
-        };
-        // Readings that give way to another source wait in a table of their own, in the file's order (n), until
-        // every reading they might give way to is stored: memory stays the same whatever the file's size.
-        const sendYielders = () => {
-          const bytes = yielders.take();
-          return send(async () => {
+          } else {
+            // Readings that give way to another source wait in a table of their own, in the file's order (n),
+            // until every reading they might give way to is stored: memory stays the same whatever the file's size.
             if (!yieldingCreated) {
               await session.query(
                 `CREATE TEMP TABLE observation_yielding (
@@ -466,44 +452,33 @@ export function createMeasurementStore(database: Database) {
               yieldingCreated = true;
             }
             await session.copyBytes('observation_yielding', YIELDING_COLUMNS, bytes);
-          });
-        };
-        try {
-          for await (const observation of observations) {
-            if (observation.yieldsTo !== undefined) {
-              const line = lines.yielding(observation as ParsedObservation & { yieldsTo: string });
-              if (!yielders.add(line)) {
-                await sendYielders();
-                yielders.add(line);
-              }
-            } else if (route.safe(observation)) {
-              const line = lines.direct(observation);
-              if (!direct.add(line)) {
-                await sendDirect();
-                direct.add(line);
-              }
-              if (directMonths.at(-1) !== lines.month && !directMonths.includes(lines.month)) {
-                directMonths.push(lines.month);
-              }
-            } else {
-              const line = lines.staged(observation);
-              if (!suspects.add(line)) {
-                await sendSuspects();
-                suspects.add(line);
-              }
-            }
           }
-          if (!direct.empty) await sendDirect();
-          if (!suspects.empty) await sendSuspects();
-          if (!yielders.empty) await sendYielders();
+        };
+        const rows: Record<CopyChunk['table'], number> = {
+          observations: 0,
+          observation_staging: 0,
+          observation_yielding: 0,
+        };
+        // The chunk being copied while the next one is made; awaited before the next is sent.
+        let copying: Promise<void> = Promise.resolve();
+        try {
+          for await (const chunk of chunks) {
+            await copying;
+            rows[chunk.table] += chunk.rows;
+            // Released only once copied: a COPY that failed may still be sending the bytes.
+            copying = copyChunk(chunk).then(() => chunk.release?.());
+            copying.catch(() => {
+              // Thrown where it is awaited: at the next chunk or at the end.
+            });
+          }
           await copying;
         } catch (error) {
           // The connection finishes the chunk in flight before the transaction is rolled back.
           await copying.catch(() => undefined);
           throw error;
         }
-        const copied = direct.rows;
-        const staged = suspects.rows;
+        const copied = rows.observations;
+        const staged = rows.observation_staging;
         let inserted = copied;
         /** Inserts a temporary table's rows, skipping those whose key is stored. */
         const insertFrom = async (table: string) => {
@@ -519,7 +494,7 @@ export function createMeasurementStore(database: Database) {
         if (staged > 0) await insertFrom('observation_staging');
         // Last: the readings given way to are all stored by now.
         let yielded: LoadResult['yielded'];
-        if (yielders.rows > 0) {
+        if (rows.observation_yielding > 0) {
           await attachMonthsIn(session, 'observation_yielding');
           yielded = [];
           const streams = await session.query<{ code: string; yields_to: string; first: Date; last: Date }>(
@@ -540,7 +515,7 @@ export function createMeasurementStore(database: Database) {
           }
         }
         const result: LoadResult = {
-          received: copied + staged + yielders.rows,
+          received: copied + staged + rows.observation_yielding,
           inserted,
           ...(yielded ? { yielded } : {}),
         };

@@ -110,20 +110,6 @@ function copyStatement(table: string, columns: readonly string[], source: string
   return `COPY ${table} (${columns.join(', ')}) FROM ${source}`;
 }
 
-/** One value in COPY's text format: backslash, tab and line breaks escaped; `\N` is NULL. */
-export function copyField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value !== 'string') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
-  );
-}
-
-/** One row in COPY's text format (no line break). */
-export function copyRow(values: readonly (string | number | boolean | null | undefined)[]): string {
-  return values.map(copyField).join('\t');
-}
-
 /** Rows joined into strings of about a megabyte, each line ended. */
 function textChunks(rows: readonly string[]): string[] {
   const chunks: string[] = [];

@@ -1,8 +1,7 @@
+export { copyField, copyRow } from './copy-text.ts';
 export {
   type BulkOptions,
   type BulkSession,
-  copyField,
-  copyRow,
   type Database,
   type DatabaseTarget,
   type Db,

@@ -4,7 +4,7 @@ import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { toMmol } from '../../../science/glucose/units.ts';
 import { CODES } from '../codes.ts';
-import { appleHealthImporter } from './apple-health.ts';
+import { appleHealthImporter, HealthDates, parseHealthDate } from './apple-health.ts';
 import {
   damaged,
   expectPlausible as expectPlausibleItem,
@@ -237,6 +237,48 @@ describe('Apple Health export.xml', () => {
     expect(broken.line).toBe(5);
     expect((await fileError(parse(sourceOf('date,steps\n2026-03-01,812')))).code).toBe('unknown_layout');
     expect((await fileError(parse(sourceOf('')))).code).toBe('empty_file');
+  });
+});
+
+describe('Apple Health dates', () => {
+  it('are read the same from a run of one day as one by one, whatever comes between', () => {
+    const digit = fc.constantFrom('0', '1', '2', '3', '5', '9');
+    const pair = fc.tuple(digit, digit).map(([a, b]) => a + b);
+    // Mostly one day and offset with other times, now and then another day, offset or a damaged date.
+    const date = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.tuple(pair, pair, pair).map(([h, m, s]) => `2024-02-29 ${h}:${m}:${s} +0100`),
+      },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('2023-02-29', '2024-12-31', '2026-03-29'),
+            pair,
+            fc.constantFrom('+0100', '-0330', '+1900', '+0075'),
+          )
+          .map(([day, h, offset]) => `${day} ${h}:30:00 ${offset}`),
+      },
+      { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.integer({ min: 0, max: 24 }), fc.string({ minLength: 1, maxLength: 1 }))
+          .map(([at, c]) => {
+            const text = '2024-02-29 10:20:30 +0100';
+            return text.slice(0, at) + c + text.slice(at + 1);
+          }),
+      },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    );
+    fc.assert(
+      fc.property(fc.array(date, { maxLength: 40 }), (texts) => {
+        const dates = new HealthDates();
+        for (const text of texts) expect(dates.read(text)).toEqual(parseHealthDate(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -62,25 +62,34 @@ import {
 
 export const appleHealthImporter: Importer = {
   format: 'apple-health',
-  parse: parseAppleHealth,
+  async *parse(source, options) {
+    for await (const items of parseAppleHealth(source, options)) yield* items;
+  },
+  parseBatches: parseAppleHealth,
+  // Exports run to gigabytes, and reading them (XML, dates) costs more than storing their readings.
+  inWorker: true,
 };
 
-async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem> {
+/** The items of the export, a batch per piece of XML read. */
+async function* parseAppleHealth(source: ImportSource, options: ImportOptions): AsyncGenerator<ParsedItem[]> {
   const now = Date.now();
   const sources = new SourceNames();
+  const dates = new HealthDates();
   for await (const elements of healthElements(source, (bytesRead) => options.onProgress?.(bytesRead))) {
+    const items: ParsedItem[] = [];
     for (const element of elements) {
       if (element.kind === 'other') {
-        yield { kind: 'ignored', line: element.line };
+        items.push({ kind: 'ignored', line: element.line });
         continue;
       }
       const origin = sources.of(element.attributes);
-      const item = recordItem(element, origin, now);
+      const item = recordItem(element, origin, now, dates);
       if (item.kind === 'observation' && origin.kind === 'iphone' && item.observation.code === CODES.steps) {
         item.observation.yieldsTo = WATCH_SOURCE;
       }
-      yield item;
+      items.push(item);
     }
+    yield items;
   }
 }
 
@@ -120,33 +129,36 @@ const KEPT: Record<string, { code: ObservationCode; units: Record<string, Conver
 /** Health writes mmol/L glucose with the molar mass it used: `mmol<180.1558800000541>/L`. */
 const MMOL_WITH_MOLAR_MASS = /^mmol<[\d.]+>\/L$/;
 
-function recordItem(record: HealthRecord, origin: Origin, now: number): ParsedItem {
+/** For messages: `HKQuantityTypeIdentifierBodyMass` → `BodyMass`. */
+const shortType = (type: string) => type.slice(TYPE_PREFIX.length);
+
+function recordItem(record: HealthRecord, origin: Origin, now: number, dates: HealthDates): ParsedItem {
   const { attributes, line } = record;
   const type = attributes.type;
   if (!type) return { kind: 'rejected', line, reason: 'record has no type' };
   const kept = KEPT[type];
   if (!kept) return { kind: 'ignored', line };
-  const shortType = type.slice(TYPE_PREFIX.length);
 
   const originalUnit = attributes.unit ?? '';
   const convert = kept.units[MMOL_WITH_MOLAR_MASS.test(originalUnit) ? 'mmol/L' : originalUnit];
   if (!convert)
-    return { kind: 'rejected', line, reason: `${shortType} unit "${originalUnit}" is not supported` };
+    return { kind: 'rejected', line, reason: `${shortType(type)} unit "${originalUnit}" is not supported` };
   const originalValue = attributes.value ?? '';
-  if (originalValue === '') return { kind: 'rejected', line, reason: `${shortType} record has no value` };
+  if (originalValue === '')
+    return { kind: 'rejected', line, reason: `${shortType(type)} record has no value` };
 
   const code = kept.code === CODES.capillaryGlucose && origin.kind === 'cgm' ? CODES.cgmGlucose : kept.code;
   const value = convert(toNumber(originalValue));
   const badValue = valueProblem(code, value, originalValue, originalUnit);
   if (badValue) return { kind: 'rejected', line, reason: badValue };
 
-  const start = parseHealthDate(attributes.startDate);
+  const start = dates.read(attributes.startDate);
   if (typeof start === 'string') return { kind: 'rejected', line, reason: `startDate ${start}` };
   const badTime = timeProblem(start.time, now);
   if (badTime) return { kind: 'rejected', line, reason: badTime };
   let endTime: number | null = null;
   if (code === CODES.steps) {
-    const end = parseHealthDate(attributes.endDate);
+    const end = dates.read(attributes.endDate);
     if (typeof end === 'string') return { kind: 'rejected', line, reason: `endDate ${end}` };
     const badInterval = intervalProblem(start.time, end.time, now);
     if (badInterval) return { kind: 'rejected', line, reason: badInterval };
@@ -174,8 +186,10 @@ function recordItem(record: HealthRecord, origin: Origin, now: number): ParsedIt
 
 const HEALTH_DATE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 
+type HealthDate = { time: number; utcOffsetMinutes: number };
+
 /** `2026-03-01 08:15:00 +0100` → the instant and its offset, or why not. */
-function parseHealthDate(text: string | undefined): { time: number; utcOffsetMinutes: number } | string {
+export function parseHealthDate(text: string | undefined): HealthDate | string {
   if (text === undefined) return 'is missing';
   const match = HEALTH_DATE.exec(text);
   if (!match) return `"${text.slice(0, 40)}" is not a date like 2026-03-01 08:15:00 +0100`;
@@ -193,6 +207,59 @@ function parseHealthDate(text: string | undefined): { time: number; utcOffsetMin
   if (offsetMinutes > 59 || Math.abs(offset) > 18 * 60) return `"${text}" has no valid UTC offset`;
   const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   return { time: local - offset * 60_000, utcOffsetMinutes: offset };
+}
+
+const DIGIT_0 = 48;
+const COLON = 58;
+
+/** The digits at `at` and `at + 1` as a number, or NaN. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - DIGIT_0;
+  const ones = text.charCodeAt(at + 1) - DIGIT_0;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : Number.NaN;
+}
+
+/**
+ * {@link parseHealthDate} for a run of dates: an export writes hundreds of records a day, each with its dates.
+ * The day and offset of the last date read (`2026-03-01 ` and ` +0100`) are remembered with the instant their
+ * midnight is, so a date of that day costs three pairs of digits; any other text is read in full, with the
+ * same answers.
+ */
+export class HealthDates {
+  // No date starts so before the first is read.
+  private day = '\u0000';
+  private offset = '';
+  private midnight = 0;
+  private utcOffsetMinutes = 0;
+
+  read(text: string | undefined): HealthDate | string {
+    if (text !== undefined && text.length === 25 && text.startsWith(this.day) && text.endsWith(this.offset)) {
+      const hour = twoDigits(text, 11);
+      const minute = twoDigits(text, 14);
+      const second = twoDigits(text, 17);
+      // NaN fails these too.
+      if (
+        hour < 24 &&
+        minute < 60 &&
+        second < 60 &&
+        text.charCodeAt(13) === COLON &&
+        text.charCodeAt(16) === COLON
+      ) {
+        return {
+          time: this.midnight + ((hour * 60 + minute) * 60 + second) * 1000,
+          utcOffsetMinutes: this.utcOffsetMinutes,
+        };
+      }
+    }
+    const date = parseHealthDate(text);
+    if (typeof date === 'string' || text === undefined) return date;
+    this.day = text.slice(0, 11);
+    this.offset = text.slice(19);
+    this.utcOffsetMinutes = date.utcOffsetMinutes;
+    this.midnight =
+      date.time - ((twoDigits(text, 11) * 60 + twoDigits(text, 14)) * 60 + twoDigits(text, 17)) * 1000;
+    return date;
+  }
 }
 
 type SourceKind = 'watch' | 'iphone' | 'cgm' | 'other';
@@ -222,9 +289,13 @@ class SourceNames {
     const name = attributes.sourceName ?? '';
     const full = attributes.device ?? '';
     // '<<HKDevice: 0x283e08b40>, name:…, model:…>': all after the address.
-    const device = full.startsWith('<<') ? full.slice(full.indexOf('>') + 1) : full;
+    const at = full.startsWith('<<') ? full.indexOf('>') + 1 : 0;
     const last = this.last.get(name);
-    if (last !== undefined && last.device === device) return last.origin;
+    // Compared in place: most records are of the last device of their source, and need no string made.
+    if (last !== undefined && full.length - at === last.device.length && full.endsWith(last.device)) {
+      return last.origin;
+    }
+    const device = full.slice(at);
     const key = `${name}\u0000${modelOf(device)}`;
     let origin = this.origins.get(key);
     if (origin === undefined) {

@@ -68,12 +68,21 @@ export interface ImportOptions {
 export interface ImportSource {
   name: string;
   size: number | null;
+  /** The file on disk that `open` reads, where there is one: a worker thread reads it there itself. */
+  path?: string;
   open(): NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
 }
 
 export interface Importer {
   format: ImportFormat;
   parse(source: ImportSource, options: ImportOptions): AsyncIterable<ParsedItem>;
+  /** The same items in batches, where the importer has them so: taken without a promise per item. */
+  parseBatches?(source: ImportSource, options: ImportOptions): AsyncIterable<ParsedItem[]>;
+  /**
+   * Parsed in a worker thread that is fed the file's bytes (parse-worker.ts): for an importer that opens its
+   * source once and whose files are large enough for the parsing to be worth a core of its own.
+   */
+  inWorker?: boolean;
 }
 
 /**
