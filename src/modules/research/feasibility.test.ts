@@ -41,12 +41,8 @@ function poisons(value: unknown): boolean {
   const keys = Object.keys(value);
   const holds = value as Record<string, unknown>;
   if (keys.includes('__proto__')) return true;
-  const constructor = keys.includes('constructor') ? holds.constructor : undefined;
-  if (
-    constructor !== null &&
-    typeof constructor === 'object' &&
-    Object.keys(constructor).includes('prototype')
-  ) {
+  const maker = keys.includes('constructor') ? holds.constructor : undefined;
+  if (maker !== null && typeof maker === 'object' && Object.keys(maker).includes('prototype')) {
     return true;
   }
   return keys.some((key) => poisons(holds[key]));
