@@ -484,9 +484,10 @@ export function createResearchStore(base: Db) {
      */
     /**
      * The funnel and the breakdowns in one pass: each member is counted once, under the first step they fail
-     * (or as passing all), with their municipality and age band, so one plain GROUP BY of a few thousand groups
-     * does what a count per step over grouping sets did — and, unlike grouping sets, PostgreSQL runs it in
-     * parallel. A step's count is then everyone whose first failure comes later.
+     * (or as passing all), with their municipality and age band: one plain GROUP BY of a few thousand groups,
+     * where a count per step over grouping sets aggregated every member three times. A step's count is then
+     * everyone whose first failure comes later. (On the million-citizen region it is as fast as before: the
+     * joins with the consent sets, not the aggregation, take the time; bench/RESULTS.md.)
      */
     async feasibility(steps: Step[], now: Date) {
       const { flags, joins } = stepFlags(steps);
