@@ -10,7 +10,7 @@ import { utcOffsetMs } from '../../science/glucose/local-time.ts';
 import { DATASETS } from './datasets.ts';
 import { writeExtract } from './extract-writer.ts';
 import type { DataRequest, DatasetRequest, Extract, ExtractFormat } from './model.ts';
-import { pseudonymOf } from './pseudonyms.ts';
+import { studyPseudonyms } from './pseudonyms.ts';
 import type { DataRequestRow, ExtractRow, ResearchStore } from './store.ts';
 
 /** The durable job that writes an extract. */
@@ -279,12 +279,12 @@ export function createDataAccessService(deps: DataAccessDeps) {
             subjects.map((subject) => subject.participant_id),
           ),
         );
-        const key = deps.keys.open(study.pseudonym_key_sealed);
+        const pseudonym = studyPseudonyms(deps.keys, study);
         const included = subjects
           .filter((subject) => allowed.has(subject.participant_id))
           .map((subject) => ({
             participantId: subject.participant_id,
-            pseudonym: pseudonymOf(key, study.pseudonym_key_version, subject.participant_id),
+            pseudonym: pseudonym(subject.participant_id),
             status: subject.status,
             enrolledOn: subject.signed_at
               ? new Date(subject.signed_at.getTime() + utcOffsetMs(ZONE, subject.signed_at.getTime()))

@@ -164,12 +164,14 @@ export function createResearchModule(deps: {
     isResearcher: deps.isResearcher,
     smallCellMinimum: deps.smallCellMinimum,
     activeQuestionnaireUrls: async () => new Set((await deps.activeQuestionnaires()).map((q) => q.url)),
+    // The schedule starts on enrolment; `tasks` is made below and only called after both exist.
+    onEnrolled: (participantId, studyId) => tasks.start(participantId, studyId),
   });
   const tasks = createTaskService({
     tasks: createTaskStore(deps.database.db),
     studies: store,
     access: deps.access,
-    keys,
+    takingPart: research.takingPart,
     clock,
     secret: deps.secret,
     publicUrl: deps.publicUrl,

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import type { SecretBox } from '../../platform/secrets/index.ts';
 
 /** RFC 4648 base32 without padding: letters and digits only, unambiguous when read aloud or typed. */
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -30,6 +31,15 @@ export const newStudyKey = (): string => randomBytes(32).toString('base64url');
 export function pseudonymOf(key: string, keyVersion: number, participantId: string): string {
   const mac = createHmac('sha256', Buffer.from(key, 'base64url')).update(participantId).digest();
   return `${keyVersion}-${base32(mac.subarray(0, 10))}`;
+}
+
+/** A study's pseudonyms: its sealed key opened once, then one pseudonym per participant. */
+export function studyPseudonyms(
+  keys: Pick<SecretBox, 'open'>,
+  study: { pseudonym_key_sealed: string; pseudonym_key_version: number },
+): (participantId: string) => string {
+  const key = keys.open(study.pseudonym_key_sealed);
+  return (participantId) => pseudonymOf(key, study.pseudonym_key_version, participantId);
 }
 
 /** Whether a text has the form of a pseudonym (before it is looked up). */

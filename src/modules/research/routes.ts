@@ -508,12 +508,10 @@ export function researchRoutes(deps: {
           response: { 201: s.studyForParticipant },
         },
       },
-      async (request, reply) => {
-        const actor = requireActor(request);
-        const enrolled = await research.enrol(actor, request.params.studyId, request.body);
-        await tasks.start(actor.accountId, request.params.studyId);
-        return reply.status(201).send(enrolled);
-      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await research.enrol(requireActor(request), request.params.studyId, request.body)),
     );
     app.get(
       '/api/v1/me/study-tasks',
@@ -563,8 +561,7 @@ export function researchRoutes(deps: {
       },
       async (request, reply) => {
         const { studyId, pseudonym } = request.params;
-        const participantId = await research.countersign(requireActor(request), studyId, pseudonym);
-        await tasks.start(participantId, studyId);
+        await research.countersign(requireActor(request), studyId, pseudonym);
         return reply.status(204).send();
       },
     );

@@ -29,7 +29,7 @@ export type ScheduleTask = z.infer<typeof scheduleTask>;
 
 const TIMEPOINT_KEY = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export const timepoint = z.object({
+const timepoint = z.object({
   key: z.string().regex(TIMEPOINT_KEY, 'lower-case letters, digits and hyphens, at most 40'),
   title: z.object({ nl: z.string().trim().min(1).max(200), en: z.string().trim().min(1).max(200) }),
   task: scheduleTask,
@@ -92,7 +92,7 @@ export const EMPTY_SCHEDULE: Schedule = { timepoints: [] };
  * consensus on CGM metrics (Battelino et al., Diabetes Care 2019;42:1593–1603) asks for at least 70% of possible
  * readings; counting slots rather than readings makes it hold for 5-minute and 15-minute sensors alike.
  */
-export const CGM_SLOTS_PER_DAY = 67;
+const CGM_SLOTS_PER_DAY = 67;
 
 /** The slots a day needs for the task's measure to count it as a day with data. */
 export function slotsPerDay(task: ScheduleTask): number {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
+import type { AuditDetails } from '../../platform/audit/index.ts';
 import { conflict, DomainError, invalidFields, notFound } from '../../platform/errors/index.ts';
 import type { SecretBox } from '../../platform/secrets/index.ts';
 import { type Criteria, compileCriteria } from './criteria.ts';
@@ -17,7 +18,7 @@ import {
   TAKING_PART,
   type TeamRole,
 } from './model.ts';
-import { newStudyKey, PSEUDONYM, pseudonymOf } from './pseudonyms.ts';
+import { newStudyKey, PSEUDONYM, studyPseudonyms } from './pseudonyms.ts';
 import type { Schedule } from './schedule.ts';
 import {
   criteriaContextOf,
@@ -40,6 +41,8 @@ export interface ResearchDeps {
   smallCellMinimum: number;
   /** The canonical URLs of the questionnaires in use, which a schedule may ask participants to fill in. */
   activeQuestionnaireUrls: () => Promise<Set<string>>;
+  /** Called once a participant is enrolled (signed, or countersigned): their schedule starts. */
+  onEnrolled: (participantId: string, studyId: string) => Promise<void>;
 }
 
 export interface StudyInput {
@@ -156,10 +159,7 @@ export function createResearchService(deps: ResearchDeps) {
     return study;
   }
 
-  const pseudonymsOf = (row: StudyRow) => {
-    const key = keys.open(row.pseudonym_key_sealed);
-    return (participantId: string) => pseudonymOf(key, row.pseudonym_key_version, participantId);
-  };
+  const pseudonymsOf = (row: StudyRow) => studyPseudonyms(keys, row);
 
   /** Of a study's subjects, those the policy lets the team see for `action` (each decided, audited), by pseudonym. */
   async function visibleSubjects(
@@ -167,11 +167,12 @@ export function createResearchService(deps: ResearchDeps) {
     action: 'study.subjects.read' | 'study.countersign',
     row: StudyRow,
     rows: SubjectRow[],
+    details?: AuditDetails,
   ): Promise<{ subject: SubjectRow; pseudonym: string }[]> {
     const visible = new Set(
       await access.filter(
         actor,
-        { action, purpose: 'research', resourceId: row.id },
+        { action, purpose: 'research', resourceId: row.id, ...(details ? { details } : {}) },
         rows.map((subject) => subject.participant_id),
       ),
     );
@@ -179,6 +180,21 @@ export function createResearchService(deps: ResearchDeps) {
     return rows
       .filter((subject) => visible.has(subject.participant_id))
       .map((subject) => ({ subject, pseudonym: pseudonym(subject.participant_id) }));
+  }
+
+  /**
+   * The team's study and those taking part in it whose data the policy lets the team see now, with their
+   * pseudonyms (each read decided and audited, with `details` saying what for): what the team's views of
+   * participants (the list, the schedule's monitoring) are built on.
+   */
+  async function takingPart(
+    actor: Actor,
+    studyId: string,
+    details?: AuditDetails,
+  ): Promise<{ study: StudyRow; subjects: { subject: SubjectRow; pseudonym: string }[] }> {
+    const { row } = await teamStudy(actor, studyId);
+    const rows = await store.subjectsOf(studyId);
+    return { study: row, subjects: await visibleSubjects(actor, 'study.subjects.read', row, rows, details) };
   }
 
   /**
@@ -457,6 +473,7 @@ export function createResearchService(deps: ResearchDeps) {
           'This study has all the participants it needs (like you) for now. Thank you for wanting to take part.',
         );
       }
+      if (subject.status === 'enrolled') await deps.onEnrolled(actor.accountId, studyId);
       return forParticipant(row, subject);
     },
 
@@ -480,14 +497,15 @@ export function createResearchService(deps: ResearchDeps) {
      * (through the policy, each read audited).
      */
     async subjects(actor: Actor, studyId: string): Promise<StudySubject[]> {
-      const { row } = await teamStudy(actor, studyId);
-      const rows = await visibleSubjects(actor, 'study.subjects.read', row, await store.subjectsOf(studyId));
+      const { subjects: rows } = await takingPart(actor, studyId);
       return rows.map(({ subject, pseudonym }) => ({
         pseudonym,
         status: subject.status,
         since: subject.signed_at ?? subject.updated_at,
       }));
     },
+
+    takingPart,
 
     /** Those who signed and await the team's countersignature, by pseudonym (each read decided and audited). */
     async awaitingCountersignature(
@@ -506,9 +524,9 @@ export function createResearchService(deps: ResearchDeps) {
 
     /**
      * A researcher of the team countersigns a participant's signature: from now on they are enrolled (and their
-     * schedule starts). Returns the participant, for planning their tasks.
+     * schedule starts).
      */
-    async countersign(actor: Actor, studyId: string, pseudonym: string): Promise<string> {
+    async countersign(actor: Actor, studyId: string, pseudonym: string): Promise<void> {
       const { row } = await teamStudy(actor, studyId);
       if (!PSEUDONYM.test(pseudonym)) throw notFound('This participant');
       const of = pseudonymsOf(row);
@@ -525,7 +543,7 @@ export function createResearchService(deps: ResearchDeps) {
       if (!(await store.countersign(studyId, subject.participant_id, actor.accountId, clock()))) {
         throw conflict('The signature changed meanwhile; reload.');
       }
-      return subject.participant_id;
+      await deps.onEnrolled(subject.participant_id, studyId);
     },
 
     /**

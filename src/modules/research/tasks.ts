@@ -1,20 +1,12 @@
 import { createHash, createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import type { AccessPolicy, Actor } from '../../platform/access/index.ts';
-import { invalidToken, notFound } from '../../platform/errors/index.ts';
+import { invalidToken } from '../../platform/errors/index.ts';
 import { type MailMessage, renderMail } from '../../platform/mail/index.ts';
-import type { SecretBox } from '../../platform/secrets/index.ts';
 import { CODES, dataDaysWithin, type ObservationCode } from '../measurements/index.ts';
 import { completedWithin } from '../questionnaires/index.ts';
-import {
-  type Monitoring,
-  type StudyTask,
-  type SubjectAdherence,
-  TAKING_PART,
-  type TaskStatus,
-  type TimepointProgress,
-} from './model.ts';
-import { pseudonymOf } from './pseudonyms.ts';
+import type { Monitoring, StudyTask, SubjectAdherence, TaskStatus, TimepointProgress } from './model.ts';
 import { daysNeeded, type Schedule, type ScheduleTask, slotsPerDay, type Timepoint } from './schedule.ts';
+import type { ResearchService } from './service.ts';
 import type { ResearchStore, StudyRow } from './store.ts';
 import type { NotificationKind, TaskRow, TaskStore } from './task-store.ts';
 
@@ -33,7 +25,8 @@ export interface TaskDeps {
   tasks: TaskStore;
   studies: ResearchStore;
   access: AccessPolicy;
-  keys: SecretBox;
+  /** The research service's view of a team's study and those taking part it may see, by pseudonym. */
+  takingPart: ResearchService['takingPart'];
   clock: () => Date;
   /** The platform secret: notification links are derived from it, so none is ever stored. */
   secret: string;
@@ -44,7 +37,7 @@ export interface TaskDeps {
   send: (message: MailMessage) => Promise<void>;
 }
 
-export function statusOf(
+function statusOf(
   task: Pick<TaskRow, 'opens_at' | 'closes_at' | 'completed_at' | 'cancelled_at'>,
   now: Date,
 ): TaskStatus {
@@ -281,24 +274,10 @@ export function createTaskService(deps: TaskDeps) {
      * policy and audited.
      */
     async monitoring(actor: Actor, studyId: string): Promise<Monitoring> {
-      await access.require(actor, { action: 'study.manage', purpose: 'research', resourceId: studyId });
-      const study = await studies.studyOfTeam(studyId, actor.accountId);
-      if (!study) throw notFound('This study');
-      const subjects = (await studies.subjectsOf(studyId)).filter((s) => TAKING_PART.includes(s.status));
-      const visible = await access.filter(
-        actor,
-        {
-          action: 'study.subjects.read',
-          purpose: 'research',
-          resourceId: studyId,
-          details: { read: 'schedule' },
-        },
-        subjects.map((s) => s.participant_id),
-      );
-      const rows = await tasks.tasksOfStudy(studyId, visible);
+      const { study, subjects } = await deps.takingPart(actor, studyId, { read: 'schedule' });
+      const pseudonym = new Map(subjects.map((s) => [s.subject.participant_id, s.pseudonym]));
+      const rows = await tasks.tasksOfStudy(studyId, [...pseudonym.keys()]);
       const now = clock();
-      const key = deps.keys.open(study.pseudonym_key_sealed);
-      const pseudonym = new Map(visible.map((id) => [id, pseudonymOf(key, study.pseudonym_key_version, id)]));
       const points = byKey(study.schedule);
 
       const progress = new Map<string, TimepointProgress & { dataDaysSum: number; opened: number }>();
