@@ -60,6 +60,7 @@ import {
   REMINDER_QUEUE,
 } from './modules/questionnaires/index.ts';
 import {
+  createEligibilityEraser,
   createResearchEraser,
   createResearchExporter,
   createResearchModule,
@@ -69,6 +70,7 @@ import {
 import { createAccessPolicy } from './platform/access/index.ts';
 import { createAudit, createAuditExporter } from './platform/audit/index.ts';
 import { auditRoutes, auditRules } from './platform/audit/routes.ts';
+import { createChangeExporter } from './platform/changes/index.ts';
 import { type Database, migrate, openDatabase } from './platform/db/index.ts';
 import { createHttpServer } from './platform/http/index.ts';
 import { createJobs } from './platform/jobs/index.ts';
@@ -182,6 +184,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         createCoachingExporter(database.db),
         createResearchExporter(database.db),
         createAuditExporter(database.db),
+        createChangeExporter(database.db),
       ],
       jobs,
       endSessions: identity.endSessions,
@@ -193,6 +196,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
         createQuestionnaireEraser(database.db),
         createConsentEraser(database.db),
         createParticipantEraser(database.db),
+        createEligibilityEraser(database.db),
         async (participantId) => {
           const contact = await identity.contactOf(participantId);
           const removed = contact && mailer.outbox ? await mailer.outbox.forget(contact.email) : 0;

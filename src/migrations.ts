@@ -14,6 +14,7 @@ const folder = (area: string): MigrationSource => ({
 export const migrationSources: MigrationSource[] = [
   folder('platform/audit'),
   folder('platform/mail'),
+  folder('platform/changes'),
   folder('modules/identity'),
   folder('modules/participants'),
   folder('modules/consent'),

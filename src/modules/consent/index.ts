@@ -19,7 +19,7 @@ export type { ConsentService } from './service.ts';
  * The consent checker the access policy needs before the consent module exists (the policy is built
  * first, the module takes the policy): it reads the consent tables through the module's store.
  */
-export { consentingParticipants } from './store.ts';
+export { consentCounts, grantedConsents } from './store.ts';
 
 export function createConsentChecker(db: Db) {
   const store = createConsentStore(db);

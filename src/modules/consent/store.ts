@@ -1,4 +1,4 @@
-import { type Generated, type Selectable, sql } from 'kysely';
+import { type Generated, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import {
   type Channel,
@@ -246,13 +246,20 @@ export function createConsentStore(base: Db) {
 }
 
 /**
- * The participants whose consent to a purpose counts now (granted, on a document version that has not lapsed), each once,
- * as a subquery of `participant_id`s for aggregate queries over many people (research counts).
+ * The participants who granted consent to a purpose (all, or those of `participants`), each once with the version
+ * of the document they granted it on, as a subquery for data derived over many people (research's eligibility
+ * facts). Whether that consent still counts is `consentCounts`: a version can lapse later.
  */
-export const consentingParticipants = (purposeKey: string) => sql<{ participant_id: string }>`
-  SELECT s.participant_id FROM consent_state s
-  WHERE s.purpose_key = ${purposeKey}
-    AND s.decision = 'granted'
-    AND s.document_version >= (SELECT lapse_below FROM consent_purposes WHERE key = ${purposeKey})`;
+export const grantedConsents = (purposeKey: string, participants?: readonly string[]) => sql<{
+  participant_id: string;
+  document_version: number;
+}>`
+  SELECT s.participant_id, s.document_version FROM consent_state s
+  WHERE s.purpose_key = ${purposeKey} AND s.decision = 'granted'
+    ${participants ? sql`AND s.participant_id = ANY(${participants}::uuid[])` : sql``}`;
+
+/** Whether consent to a purpose granted on document `version` (SQL, null when not granted) counts now. */
+export const consentCounts = (purposeKey: string, version: RawBuilder<unknown>) =>
+  sql<boolean>`${version} >= (SELECT lapse_below FROM consent_purposes WHERE key = ${purposeKey})`;
 
 export type ConsentStore = ReturnType<typeof createConsentStore>;

@@ -15,7 +15,7 @@ export { insightsRules } from './policy.ts';
 export { reportAnswer as glucoseReportAnswer, reportQuery as glucoseReportQuery } from './schemas.ts';
 export { createInsightsSeeder, type InsightsSeeder, type SeedTrace } from './seed.ts';
 export type { InsightsService } from './service.ts';
-export { cgmParticipants, glucoseSummaryWithin } from './store.ts';
+export { cgmWear, glucoseSummaryWithin } from './store.ts';
 
 /**
  * How many participants' summary jobs one worker takes at a time: one read and one write for all of them, while

@@ -34,17 +34,17 @@ const toSummary = (row: Selectable<Tables['glucose_summaries']>): SummaryRecord 
 const json = (value: ReportMetrics) => JSON.stringify(value) as unknown as ReportMetrics;
 
 /**
- * The participants whose latest 14-day glucose summary has at least `minimumDays` days of wear and, when given,
- * a mean glucose (mmol/L) within [min, max], as a subquery of distinct `participant_id`s for aggregate queries (research
- * eligibility).
+ * Per participant with a 14-day glucose summary (all, or those of `participants`), its days of wear and mean
+ * glucose (mmol/L), as a subquery for data derived over many people (research's eligibility facts and its bench).
  */
-export const cgmParticipants = (minimumDays: number, meanMmol: { min?: number; max?: number } = {}) => sql<{
+export const cgmWear = (participants?: readonly string[]) => sql<{
   participant_id: string;
+  wear_days: number;
+  mean_mmol: number | null;
 }>`
-  SELECT participant_id FROM glucose_summaries
-  WHERE days = 14 AND (metrics->>'days')::float8 >= ${minimumDays}
-    AND (metrics->>'meanMmol')::float8 >= ${meanMmol.min ?? 0}
-    AND (metrics->>'meanMmol')::float8 <= ${meanMmol.max ?? 1000}`;
+  SELECT participant_id, (metrics->>'days')::float8 AS wear_days, (metrics->>'meanMmol')::float8 AS mean_mmol
+  FROM glucose_summaries
+  WHERE days = 14 ${participants ? sql`AND participant_id = ANY(${participants}::uuid[])` : sql``}`;
 
 /**
  * For research extracts: a subject's latest 14-day glucose summary, if its period ends in their extract window,

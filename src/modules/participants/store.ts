@@ -39,13 +39,12 @@ type Tables = {
 
 export type ProfileRow = Omit<Selectable<Tables['participants']>, 'updated_at'>;
 
-/** The participants module's SQL; nothing else touches these tables. */
 /**
- * Every member now (joined, not left) with the facts research may select on, as a subquery: participant_id,
- * birth_year, birth_month, sex_at_birth, municipality_code, education_level. Aggregates only: nothing here names
- * anyone, and what is shown of it is counted and suppressed by the caller.
+ * Every member now (joined, not left), or those of `participants` who are, with the facts research may select on,
+ * as a subquery: participant_id, birth_year, birth_month, sex_at_birth, municipality_code, education_level.
+ * Aggregates only: nothing here names anyone, and what is shown of it is counted and suppressed by the caller.
  */
-export const memberFacts = () => sql<{
+export const memberFacts = (participants?: readonly string[]) => sql<{
   participant_id: string;
   birth_year: number;
   birth_month: number;
@@ -54,7 +53,10 @@ export const memberFacts = () => sql<{
   education_level: string | null;
 }>`
   SELECT participant_id, birth_year, birth_month, sex_at_birth, municipality_code, education_level
-  FROM participants WHERE left_at IS NULL`;
+  FROM participants WHERE left_at IS NULL
+    ${participants ? sql`AND participant_id = ANY(${participants}::uuid[])` : sql``}`;
+
+/** The participants module's SQL; nothing else touches these tables. */
 
 export function createParticipantsStore(base: Db) {
   const db = base.withTables<Tables>();

@@ -20,7 +20,7 @@ export {
   type SeedFindrisc,
 } from './seed.ts';
 export type { QuestionnaireService } from './service.ts';
-export { completedWithin, scoredParticipants, scoresWithin } from './store.ts';
+export { completedWithin, scoreReach, scoresWithin } from './store.ts';
 
 /** The queue whose daily job reminds participants of questionnaires that are due again. */
 export const REMINDER_QUEUE = 'questionnaire-reminders';

@@ -108,14 +108,39 @@ const toScore = (row: Selectable<Tables['questionnaire_scores']>): ScoreRecord =
 const json = (value: unknown) => JSON.stringify(value);
 
 /**
- * The participants with a score of a model (findrisc, ada, who5) of at least `minimum` computed since `since`, as
- * a subquery of `participant_id`s for aggregate queries (research eligibility).
+ * Per participant with scores of a model (findrisc, ada, who5) — all, or those of `participants` — what decides
+ * "a score of at least x computed since a date" in one comparison, as a subquery for data derived over many people
+ * (research's eligibility facts); scores count as whole numbers (rounded down):
+ * - `latest_at` and `latest`: the latest computation and its score. When it is also the highest score, the
+ *   answer is `latest >= x AND latest_at >= since`, and `reach` is null.
+ * - otherwise `reach`, where `reach[x + 1]` is the latest time a score of at least x was computed: the answer is
+ *   `reach[x + 1] >= since` (null past the highest score). Most people's latest score is their highest, so most
+ *   rows carry no array.
  */
-export const scoredParticipants = (model: string, minimum: number, since: Date) => sql<{
+export const scoreReach = (model: string, participants?: readonly string[]) => sql<{
   participant_id: string;
+  latest_at: Date;
+  latest: number;
+  reach: Date[] | null;
 }>`
-  SELECT DISTINCT participant_id FROM questionnaire_scores
-  WHERE model = ${model} AND score >= ${minimum} AND computed_at >= ${since}`;
+  SELECT l.participant_id, l.latest_at, l.latest, r.reach
+  FROM (
+    SELECT participant_id, max(computed_at) AS latest_at,
+           (array_agg(floor(score)::int ORDER BY computed_at DESC, score DESC))[1] AS latest,
+           max(floor(score))::int AS highest
+    FROM questionnaire_scores
+    WHERE model = ${model} ${participants ? sql`AND participant_id = ANY(${participants}::uuid[])` : sql``}
+    GROUP BY participant_id
+  ) l
+  LEFT JOIN LATERAL (
+    SELECT array_agg(t.reached ORDER BY t.at_least) AS reach
+    FROM (
+      SELECT a.at_least, max(s.computed_at) AS reached
+      FROM questionnaire_scores s CROSS JOIN LATERAL generate_series(0, floor(s.score)::int) AS a(at_least)
+      WHERE s.participant_id = l.participant_id AND s.model = ${model} AND l.highest > l.latest
+      GROUP BY a.at_least
+    ) t
+  ) r ON TRUE`;
 
 /**
  * For research schedules: the first completed response to an instrument (whichever version) in a task's window,

@@ -1,10 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { consentingParticipants } from '../consent/index.ts';
-import { cgmParticipants } from '../insights/index.ts';
+import { consentCounts } from '../consent/index.ts';
 import { stepsParticipants } from '../measurements/index.ts';
 import { EDUCATION_LEVELS, SEXES_AT_BIRTH } from '../participants/index.ts';
-import { scoredParticipants } from '../questionnaires/index.ts';
 
 /**
  * Eligibility criteria as data: each is one condition on the panel's members, and a study's criteria all hold
@@ -55,10 +53,11 @@ export const criteria = z.object({ all: z.array(criterion).max(20) });
 export type Criteria = z.infer<typeof criteria>;
 
 /**
- * One step of the funnel: a key the web translates, its parameters, and either a condition on `m` (member facts)
- * or `members`, a subquery of the distinct participant ids that pass (another module's table), which the count
- * joins: a hash join spills to disk when the set is large, where `IN (…)` outgrowing `work_mem` falls back to
- * searching the whole set for every member.
+ * One step of the funnel: a key the web translates, its parameters, and either a condition on `m` (a row of
+ * `eligibility_facts`, kept current from the owning modules' tables) or `members`, a subquery of the distinct
+ * participant ids that pass (another module's table, for what depends on the criterion's parameters beyond a
+ * fact: steps per day), which the count joins: a hash join spills to disk when the set is large, where `IN (…)`
+ * outgrowing `work_mem` falls back to searching the whole set for every member.
  */
 export type Step = {
   key: 'members' | 'research_consent' | 'contact_consent' | Criterion['field'];
@@ -79,7 +78,7 @@ const MONTHS_PER_YEAR = 12;
 /** Age in whole years from birth year and month, as of `now`: compared as months since year 0. */
 function ageCondition(c: Extract<Criterion, { field: 'age' }>, now: Date): RawBuilder<unknown> {
   const nowMonths = now.getUTCFullYear() * MONTHS_PER_YEAR + now.getUTCMonth() + 1;
-  const born = sql`(m.birth_year * 12 + m.birth_month)`;
+  const born = sql`m.born_month`;
   // At least `min` years old: born at least min × 12 months ago; at most `max`: less than (max + 1) × 12.
   const parts = [
     ...(c.min !== undefined ? [sql`${born} <= ${nowMonths - c.min * MONTHS_PER_YEAR}`] : []),
@@ -109,10 +108,18 @@ function testOf(c: Criterion, context: CriteriaContext): Test {
     case 'findrisc': {
       const since = new Date(now);
       since.setUTCMonth(since.getUTCMonth() - c.withinMonths);
-      return { members: scoredParticipants('findrisc', c.min, since) };
+      // The latest score decides unless an earlier one was higher (questionnaires' scoreReach).
+      return {
+        condition: sql`CASE WHEN m.findrisc_reach IS NULL
+          THEN m.findrisc_latest >= ${c.min}::int AND m.findrisc_latest_at >= ${since}
+          ELSE m.findrisc_reach[${c.min + 1}::int] >= ${since} END`,
+      };
     }
     case 'cgm':
-      return { members: cgmParticipants(c.minDays, { min: c.meanMmolMin, max: c.meanMmolMax }) };
+      return {
+        condition: sql`m.cgm_wear_days >= ${c.minDays}::float8
+          AND m.cgm_mean_mmol >= ${c.meanMmolMin ?? 0}::float8 AND m.cgm_mean_mmol <= ${c.meanMmolMax ?? 1000}::float8`,
+      };
     case 'steps':
       return { members: stepsParticipants(c.minPerDay, new Date(now.getTime() - c.withinDays * 86_400_000)) };
     case 'other_studies':
@@ -127,8 +134,8 @@ function testOf(c: Criterion, context: CriteriaContext): Test {
 export function compileCriteria(value: Criteria, context: CriteriaContext): Step[] {
   return [
     { key: 'members', condition: sql`TRUE` },
-    { key: 'research_consent', members: consentingParticipants('research') },
-    { key: 'contact_consent', members: consentingParticipants('study_contact') },
+    { key: 'research_consent', condition: consentCounts('research', sql`m.research_consent_version`) },
+    { key: 'contact_consent', condition: consentCounts('study_contact', sql`m.contact_consent_version`) },
     ...value.all.map((c): Step => ({ key: c.field, criterion: c, ...testOf(c, context) })),
   ];
 }

@@ -113,6 +113,14 @@ export function createResearchExporter(db: Db) {
         })),
       ),
     },
+    {
+      table: 'eligibility_facts',
+      description: {
+        nl: 'Wat studies tellen om te zien wie mee kan doen, afgeleid van uw profiel, toestemmingen, FINDRISC-scores en glucoseoverzicht. Onderzoekers zien alleen aantallen, nooit u.',
+        en: 'What studies count to see who can take part, derived from your profile, consents, FINDRISC scores and glucose summary. Researchers see only numbers, never you.',
+      },
+      rows: exportRows(await store.eligibilityFactsOf(participantId)),
+    },
   ];
 }
 
@@ -125,6 +133,15 @@ export function createResearchEraser(db: Db) {
     ...(await tasks.erase(participantId)),
     ...(await store.erase(participantId)),
   ];
+}
+
+/**
+ * Erasure, after every module whose tables the eligibility facts derive from has erased the participant: their
+ * facts and what was announced about them.
+ */
+export function createEligibilityEraser(db: Db) {
+  const store = createResearchStore(db);
+  return (participantId: string) => store.forgetEligibility(participantId);
 }
 
 /** Research on the panel: studies, their teams, e-consent enrolment, and the `study` relation. */

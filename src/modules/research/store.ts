@@ -1,6 +1,14 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
+import {
+  forgetParticipantChanges,
+  participantChangesWaiting,
+  takeParticipantChanges,
+} from '../../platform/changes/index.ts';
 import type { Db } from '../../platform/db/index.ts';
+import { grantedConsents } from '../consent/index.ts';
+import { cgmWear } from '../insights/index.ts';
 import { memberFacts } from '../participants/index.ts';
+import { scoreReach } from '../questionnaires/index.ts';
 import type { Criteria, Step } from './criteria.ts';
 import {
   type ConsentQuestion,
@@ -184,31 +192,35 @@ export const participantsOfOtherStudies = (studyId: string, studies: 'any' | str
   WHERE study_id <> ${studyId} AND status = ANY(${[...TAKING_PART]}::text[])
     ${studies === 'any' ? sql`` : sql`AND study_id = ANY(${studies}::uuid[])`}`;
 
-/** A member's age band now, from birth year and month (`m`). */
-function ageBand(now: Date) {
+/** Birth year × 12 + birth month of a member `m` of `memberFacts`; of `eligibility_facts`, it is `born_month`. */
+const BORN_MEMBER = sql`(m.birth_year * 12 + m.birth_month)`;
+const BORN_FACT = sql`m.born_month`;
+
+/** A member's age band now, from `born`: birth year × 12 + birth month. */
+function ageBand(now: Date, born: RawBuilder<unknown>) {
   const nowMonths = now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
-  const age = sql`((${nowMonths} - (m.birth_year * 12 + m.birth_month)) / 12)`;
+  const age = sql`((${nowMonths} - ${born}) / 12)`;
   return sql<string>`CASE WHEN ${age} < 30 THEN '16-29' WHEN ${age} < 40 THEN '30-39' WHEN ${age} < 50 THEN '40-49'
     WHEN ${age} < 60 THEN '50-59' WHEN ${age} < 70 THEN '60-69' ELSE '70+' END`;
 }
 
-/** A member's stratum (`m`) by sex, municipality or age band now; null without a stratification. */
-function stratumOf(by: Stratification | null, now: Date) {
+/** A member's stratum (`m`, born as `born`) by sex, municipality or age band now; null without a stratification. */
+function stratumOf(by: Stratification | null, now: Date, born: RawBuilder<unknown>) {
   if (by === 'sex') return sql<string>`m.sex_at_birth`;
   if (by === 'municipality') return sql<string>`m.municipality_code`;
-  if (by === 'age_band') return ageBand(now);
+  if (by === 'age_band') return ageBand(now, born);
   return sql<string>`NULL::text`;
 }
 
 /**
- * Each step as a flag column `f<i>` over member facts `m`: its condition, or whether the member is in (`members`)
- * or not in (`excluded`) the step's set, which is left-joined as `j<i>` (each set yields a participant at most
- * once).
+ * Each step as a flag column `f<i>` over eligibility facts `m`: whether its condition holds (a fact that is not
+ * known, null, fails it), or whether the member is in (`members`) or not in (`excluded`) the step's set, which is
+ * left-joined as `j<i>` (each set yields a participant at most once).
  */
 function stepFlags(steps: Step[]) {
   const flags = steps.map((step, i) =>
     'condition' in step
-      ? sql`(${step.condition}) AS ${sql.ref(`f${i}`)}`
+      ? sql`((${step.condition}) IS TRUE) AS ${sql.ref(`f${i}`)}`
       : sql`(${sql.ref(`j${i}.participant_id`)} IS ${'members' in step ? sql`NOT NULL` : sql`NULL`}) AS ${sql.ref(`f${i}`)}`,
   );
   const joins = steps.flatMap((step, i) => {
@@ -222,6 +234,29 @@ function stepFlags(steps: Step[]) {
   return { flags, joins };
 }
 
+/**
+ * The eligibility facts of every member, or of those of `participants` who are members, from the owning modules'
+ * SQL, in the columns of `ELIGIBILITY_COLUMNS`.
+ */
+const eligibilityFactsOf = (participants?: readonly string[]) => sql`
+  SELECT m.participant_id, m.birth_year * 12 + m.birth_month, r.document_version, c.document_version,
+         g.wear_days, g.mean_mmol, f.latest_at, f.latest, m.sex_at_birth, m.municipality_code, m.education_level,
+         f.reach
+  FROM (${memberFacts(participants)}) m
+  LEFT JOIN (${grantedConsents('research', participants)}) r ON r.participant_id = m.participant_id
+  LEFT JOIN (${grantedConsents('study_contact', participants)}) c ON c.participant_id = m.participant_id
+  LEFT JOIN (${scoreReach('findrisc', participants)}) f ON f.participant_id = m.participant_id
+  LEFT JOIN (${cgmWear(participants)}) g ON g.participant_id = m.participant_id`;
+const ELIGIBILITY_COLUMNS = sql`(participant_id, born_month, research_consent_version, contact_consent_version,
+  cgm_wear_days, cgm_mean_mmol, findrisc_latest_at, findrisc_latest, sex_at_birth, municipality_code,
+  education_level, findrisc_reach)`;
+
+/**
+ * More participants changed than this, and everyone's facts are recomputed in one pass (about 17 s on a million
+ * members; a few milliseconds for a few): recomputing them one set at a time is then slower.
+ */
+const RECOMPUTE_ALL_ABOVE = 20_000;
+
 /** What compiling a study's criteria needs from this module's tables, as of `now`. */
 export const criteriaContextOf = (studyId: string, now: Date) => ({
   now,
@@ -230,7 +265,56 @@ export const criteriaContextOf = (studyId: string, now: Date) => ({
 
 export function createResearchStore(base: Db) {
   const db = base.withTables<Tables>();
+
+  /**
+   * Recomputes the eligibility facts of those whose data the owning modules announced as changed (everyone's,
+   * after a bulk load), so that what is counted next is exact as of now: a consent withdrawn a moment ago is
+   * already missing from the count. Under a lock, one at a time; nothing to do is one look at the queue.
+   */
+  const lockEligibility = (trx: Db) =>
+    sql`SELECT pg_advisory_xact_lock(hashtextextended('research.eligibility_facts', 0))`.execute(trx);
+
+  async function refreshEligibility(): Promise<number | 'everyone'> {
+    if (!(await participantChangesWaiting(base))) return 0;
+    return base.transaction().execute(async (trx) => {
+      await lockEligibility(trx);
+      const changed = await takeParticipantChanges(trx, RECOMPUTE_ALL_ABOVE);
+      if (changed === 'everyone') {
+        await sql`TRUNCATE eligibility_facts`.execute(trx);
+        await sql`INSERT INTO eligibility_facts ${ELIGIBILITY_COLUMNS} ${eligibilityFactsOf()}`.execute(trx);
+        // A table filled anew has no statistics yet; the counts' plans need them.
+        await sql`ANALYZE eligibility_facts`.execute(trx);
+        return 'everyone';
+      }
+      if (changed.length > 0) {
+        await sql`DELETE FROM eligibility_facts WHERE participant_id = ANY(${changed}::uuid[])`.execute(trx);
+        await sql`INSERT INTO eligibility_facts ${ELIGIBILITY_COLUMNS} ${eligibilityFactsOf(changed)}`.execute(
+          trx,
+        );
+      }
+      return changed.length;
+    });
+  }
+
   return {
+    refreshEligibility,
+    /** The participant's eligibility facts as stored (their GDPR export). */
+    async eligibilityFactsOf(participantId: string) {
+      const { rows } = await sql<Record<string, unknown>>`
+        SELECT * FROM eligibility_facts WHERE participant_id = ${participantId}`.execute(db);
+      return rows;
+    },
+    /** Erasure, once the modules the facts derive from erased the participant (see createEligibilityEraser). */
+    forgetEligibility: (participantId: string) =>
+      base.transaction().execute(async (trx) => {
+        await lockEligibility(trx);
+        const facts =
+          await sql`DELETE FROM eligibility_facts WHERE participant_id = ${participantId}`.execute(trx);
+        return [
+          { table: 'eligibility_facts', removed: Number(facts.numAffectedRows ?? 0) },
+          { table: 'participant_changes', removed: await forgetParticipantChanges(trx, participantId) },
+        ];
+      }),
     async createStudy(study: NewStudy, principalInvestigator: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         await trx
@@ -383,7 +467,7 @@ export function createResearchStore(base: Db) {
       return db.transaction().execute(async (trx) => {
         if (quota) {
           await sql`SELECT pg_advisory_xact_lock(hashtextextended(${row.study_id}, 0))`.execute(trx);
-          const stratum = stratumOf(quota.stratifyBy ?? null, now);
+          const stratum = stratumOf(quota.stratifyBy ?? null, now, BORN_MEMBER);
           const { rows } = await sql<{ total: number; same: number }>`
             SELECT count(*)::int AS total,
                    count(*) FILTER (WHERE ${stratum} IS NOT DISTINCT FROM (
@@ -480,23 +564,20 @@ export function createResearchStore(base: Db) {
         .execute(),
     /**
      * The funnel of the steps over every member now (how many pass the first step, the first two, …, all) and
-     * the members who pass them all per municipality and per age band, in one pass over the panel.
-     */
-    /**
-     * The funnel and the breakdowns in one pass: each member is counted once, under the first step they fail
-     * (or as passing all), with their municipality and age band: one plain GROUP BY of a few thousand groups,
-     * where a count per step over grouping sets aggregated every member three times. A step's count is then
-     * everyone whose first failure comes later. (On the million-citizen region it is as fast as before: the
-     * joins with the consent sets, not the aggregation, take the time; bench/RESULTS.md.)
+     * the members who pass them all per municipality and per age band, in one pass over the eligibility facts:
+     * each member is counted once, under the first step they fail (or as passing all), with their municipality
+     * and age band, in one plain GROUP BY of a few thousand groups. A step's count is then everyone whose first
+     * failure comes later.
      */
     async feasibility(steps: Step[], now: Date) {
+      await refreshEligibility();
       const { flags, joins } = stepFlags(steps);
       const all = steps.length;
       const firstFailed = sql<number>`CASE ${sql.join(
         steps.map((_, i) => sql`WHEN NOT ${sql.ref(`f.f${i}`)} THEN ${sql.lit(i)}`),
         sql` `,
       )} ELSE ${sql.lit(all)} END`;
-      const { rows } = await sql<{
+      const count = sql<{
         failed_at: number;
         municipality_code: string | null;
         band: string | null;
@@ -506,11 +587,19 @@ export function createResearchStore(base: Db) {
         FROM (
           SELECT ${firstFailed} AS failed_at, f.municipality_code, f.band
           FROM (
-            SELECT m.municipality_code, ${ageBand(now)} AS band, ${sql.join(flags)}
-            FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+            SELECT m.municipality_code, ${ageBand(now, BORN_FACT)} AS band, ${sql.join(flags)}
+            FROM eligibility_facts m ${sql.join(joins, sql` `)}
           ) f
         ) g
-        GROUP BY 1, 2, 3`.execute(db);
+        GROUP BY 1, 2, 3`;
+      const { rows } = await db.transaction().execute(async (trx) => {
+        // The planner takes the groups of computed keys for as many as the members (a few thousand in fact), and
+        // so sorts a million rows, or counts in one process, rather than hash them in parallel (bench/RESULTS.md:
+        // 0.49 s against 0.18 s); compiling the query to machine code (JIT) costs more than it saves here.
+        await sql`SET LOCAL enable_sort = off`.execute(trx);
+        await sql`SET LOCAL jit = off`.execute(trx);
+        return count.execute(trx);
+      });
       const byMunicipality = new Map<string, number>();
       const byAgeBand = new Map<string, number>();
       // Every municipality and band where members live is listed, with those of them passing all (maybe none).
@@ -721,12 +810,13 @@ export function createResearchStore(base: Db) {
       now: Date,
       options: { limit: number; seed: string; stratifyBy: Stratification | null; perStratum: number | null },
     ): Promise<{ participant_id: string; stratum: string | null }[]> {
+      await refreshEligibility();
       const { flags, joins } = stepFlags(steps);
       const passesAll = sql.join(
         steps.map((_, i) => sql.ref(`f.f${i}`)),
         sql` AND `,
       );
-      const stratum = stratumOf(options.stratifyBy, now);
+      const stratum = stratumOf(options.stratifyBy, now, BORN_FACT);
       const { rows } = await sql<{ participant_id: string; stratum: string | null }>`
         SELECT c.participant_id, c.stratum FROM (
           SELECT f.participant_id, f.stratum, f.draw,
@@ -734,7 +824,7 @@ export function createResearchStore(base: Db) {
           FROM (
             SELECT m.participant_id, ${stratum} AS stratum, md5(m.participant_id::text || ${options.seed}) AS draw,
                    ${sql.join(flags)}
-            FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+            FROM eligibility_facts m ${sql.join(joins, sql` `)}
           ) f
           LEFT JOIN (
             SELECT stratum, count(*)::int AS sent FROM study_invitations WHERE study_id = ${studyId} GROUP BY stratum
@@ -874,9 +964,10 @@ export function createResearchStore(base: Db) {
     },
     /** Whether one member passes each step (none when they are not a member). */
     async stepsPassedBy(steps: Step[], participantId: string): Promise<boolean[] | null> {
+      await refreshEligibility();
       const { flags, joins } = stepFlags(steps);
       const { rows } = await sql<Record<string, boolean>>`
-        SELECT ${sql.join(flags)} FROM (${memberFacts()}) m ${sql.join(joins, sql` `)}
+        SELECT ${sql.join(flags)} FROM eligibility_facts m ${sql.join(joins, sql` `)}
         WHERE m.participant_id = ${participantId}`.execute(db);
       const row = rows[0];
       return row ? steps.map((_, i) => row[`f${i}`] === true) : null;
