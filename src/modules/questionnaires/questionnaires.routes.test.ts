@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaff, createTestApp, joinedCitizen, signUpCitizen, type TestApp } from '../../../test/app.ts';
+import { FINDRISC_URL, findriscAnswers } from '../../../test/findrisc.ts';
 import type { Actor } from '../../platform/access/index.ts';
 import { libraryInstruments } from './index.ts';
 
@@ -31,8 +32,6 @@ interface FieldError {
   issue?: string;
 }
 
-const FINDRISC_URL = 'https://topfit.nl/fhir/Questionnaire/findrisc';
-
 async function activeByUrl(client: Client, url: string): Promise<Summary> {
   const list = await client.get<{ questionnaires: Summary[] }>('/api/v1/questionnaires');
   const found = list.body.questionnaires.find((q) => q.url === url);
@@ -43,50 +42,6 @@ async function activeByUrl(client: Client, url: string): Promise<Summary> {
 async function decide(client: Client, purposeKey: string, decision: 'granted' | 'refused') {
   const answer = await client.post('/api/v1/me/consents', { purposeKey, decision, documentVersion: 1 });
   expect(answer.status).toBe(201);
-}
-
-const coding = (code: string) => ({
-  valueCoding: { system: 'https://topfit.nl/fhir/CodeSystem/findrisc', code },
-});
-
-/**
- * A FINDRISC response worth 12 points (Lindström & Tuomilehto 2003): age 55–64 → 3, BMI 80 kg / (1.70 m)² =
- * 27.7 → 1, waist 85 cm (woman) → 3, not active daily → 2, vegetables daily → 0, no blood-pressure
- * medication → 0, no high glucose → 0, a grandparent with diabetes → 3. 12 is "moderate" (~17 % in 10 years).
- */
-function findriscAnswers(overrides: { waist?: number; activity?: boolean; weight?: number } = {}) {
-  return [
-    {
-      linkId: 'about-you',
-      item: [
-        { linkId: 'age-band', answer: [coding('55_64')] },
-        { linkId: 'sex', answer: [coding('female')] },
-      ],
-    },
-    {
-      linkId: 'body',
-      item: [
-        { linkId: 'height', answer: [{ valueDecimal: 170 }] },
-        { linkId: 'weight', answer: [{ valueDecimal: overrides.weight ?? 80 }] },
-        { linkId: 'waist', answer: [{ valueDecimal: overrides.waist ?? 85 }] },
-      ],
-    },
-    {
-      linkId: 'lifestyle',
-      item: [
-        { linkId: 'activity', answer: [{ valueBoolean: overrides.activity ?? false }] },
-        { linkId: 'vegetables', answer: [{ valueBoolean: true }] },
-      ],
-    },
-    {
-      linkId: 'health',
-      item: [
-        { linkId: 'bp-medication', answer: [{ valueBoolean: false }] },
-        { linkId: 'high-glucose', answer: [{ valueBoolean: false }] },
-        { linkId: 'family-history', answer: [coding('second_degree')] },
-      ],
-    },
-  ];
 }
 
 describe('the instrument library', () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, joinedCitizen, PASSWORD, type TestApp } from '../../../test/app.ts';
+import { FINDRISC_URL, findriscAnswers } from '../../../test/findrisc.ts';
 import { ERASE_QUEUE } from '../participants/index.ts';
 import { type Criteria, compileCriteria } from './criteria.ts';
 import { createResearchStore, criteriaContextOf, type ResearchStore } from './store.ts';
@@ -17,17 +18,7 @@ let app: TestApp;
 let store: ResearchStore;
 type Member = Awaited<ReturnType<typeof joinedCitizen>>;
 
-const FINDRISC_URL = 'https://topfit.nl/fhir/Questionnaire/findrisc';
-const coding = (code: string) => ({
-  valueCoding: { system: 'https://topfit.nl/fhir/CodeSystem/findrisc', code },
-});
-
-/**
- * FINDRISC points (Lindström & Tuomilehto 2003) for a woman aged 55–64 (3), 170 cm, with vegetables daily (0),
- * no blood-pressure medication (0), no high glucose (0) and a grandparent with diabetes (3): 80 kg is BMI 27.7
- * (1), 90 kg is 31.1 (3); waist 85 cm 3, 75 cm 0; not active daily 2. So 90 kg, waist 85, inactive: 14;
- * 80 kg, waist 85, inactive: 12; 80 kg, waist 75, active: 7.
- */
+/** FINDRISC answered through the questionnaire endpoints; the points it scored (test/findrisc.ts). */
 async function answerFindrisc(member: Member, answers: { weight: number; waist: number; active: boolean }) {
   const list = await member.client.get<{ questionnaires: { id: string; url: string }[] }>(
     '/api/v1/questionnaires',
@@ -35,40 +26,7 @@ async function answerFindrisc(member: Member, answers: { weight: number; waist: 
   const findrisc = list.body.questionnaires.find((q) => q.url === FINDRISC_URL);
   const answer = await member.client.post<{ score: { score: number } }>(
     `/api/v1/me/questionnaires/${findrisc?.id}/responses`,
-    {
-      item: [
-        {
-          linkId: 'about-you',
-          item: [
-            { linkId: 'age-band', answer: [coding('55_64')] },
-            { linkId: 'sex', answer: [coding('female')] },
-          ],
-        },
-        {
-          linkId: 'body',
-          item: [
-            { linkId: 'height', answer: [{ valueDecimal: 170 }] },
-            { linkId: 'weight', answer: [{ valueDecimal: answers.weight }] },
-            { linkId: 'waist', answer: [{ valueDecimal: answers.waist }] },
-          ],
-        },
-        {
-          linkId: 'lifestyle',
-          item: [
-            { linkId: 'activity', answer: [{ valueBoolean: answers.active }] },
-            { linkId: 'vegetables', answer: [{ valueBoolean: true }] },
-          ],
-        },
-        {
-          linkId: 'health',
-          item: [
-            { linkId: 'bp-medication', answer: [{ valueBoolean: false }] },
-            { linkId: 'high-glucose', answer: [{ valueBoolean: false }] },
-            { linkId: 'family-history', answer: [coding('second_degree')] },
-          ],
-        },
-      ],
-    },
+    { item: findriscAnswers({ weight: answers.weight, waist: answers.waist, activity: answers.active }) },
   );
   expect(answer.status).toBe(201);
   return answer.body.score.score;
@@ -107,6 +65,8 @@ beforeAll(async () => {
   }
   const [high, steady, uncontactable] = members as [Member, Member, Member];
   // 15 January: the first scores 14. 15 July: the first 7 (lost weight, walks daily), the second 12, the third 14.
+  // (Women 55–64, 170 cm, a grandparent with diabetes: 90 kg, waist 85 cm, not active daily is 14 points; 80 kg
+  // is 12; 80 kg, waist 75 cm, active daily is 7.)
   expect(await answerFindrisc(high, { weight: 90, waist: 85, active: false })).toBe(14);
   await moveTo('2026-07-15T10:00:00Z');
   expect(await answerFindrisc(high, { weight: 80, waist: 75, active: true })).toBe(7);

@@ -594,8 +594,8 @@ export function createResearchStore(base: Db) {
         GROUP BY 1, 2, 3`;
       const { rows } = await db.transaction().execute(async (trx) => {
         // The planner takes the groups of computed keys for as many as the members (a few thousand in fact), and
-        // so sorts a million rows, or counts in one process, rather than hash them in parallel (bench/RESULTS.md:
-        // 0.49 s against 0.18 s); compiling the query to machine code (JIT) costs more than it saves here.
+        // may sort a million rows rather than hash them (bench/RESULTS.md: 0.49 s against 0.18–0.3 s); compiling
+        // the query to machine code (JIT) costs more than it saves here.
         await sql`SET LOCAL enable_sort = off`.execute(trx);
         await sql`SET LOCAL jit = off`.execute(trx);
         return count.execute(trx);

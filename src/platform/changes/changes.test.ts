@@ -4,8 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
 import { participantChangesWaiting, takeParticipantChanges } from './index.ts';
 
-// The change feed as a module attaches it to a table of its own: one trigger per event, statement-level, with
-// the changed rows as a transition table. Here on a table of this test, so that only its own writes are seen.
+// The change feed as a module attaches it to a table of its own (announce_participant_changes: one trigger per
+// event, statement-level, with the changed rows as a transition table). Here on a table of this test, so that
+// only its own writes are seen.
 
 let testDb: TestDatabase;
 const db = () => testDb.database.db;
@@ -20,16 +21,7 @@ async function queued(): Promise<string[]> {
 beforeAll(async () => {
   testDb = await createTestDatabase();
   await sql`CREATE TABLE announced (participant_id uuid NOT NULL, value integer NOT NULL)`.execute(db());
-  for (const [event, table] of [
-    ['INSERT', 'NEW TABLE AS new_rows'],
-    ['UPDATE', 'NEW TABLE AS new_rows'],
-    ['DELETE', 'OLD TABLE AS old_rows'],
-  ] as const) {
-    await sql
-      .raw(`CREATE TRIGGER announced_${event.toLowerCase()} AFTER ${event} ON announced
-        REFERENCING ${table} FOR EACH STATEMENT EXECUTE FUNCTION note_participant_changes()`)
-      .execute(db());
-  }
+  await sql`SELECT announce_participant_changes('announced')`.execute(db());
 });
 afterAll(() => testDb?.drop());
 beforeEach(async () => {

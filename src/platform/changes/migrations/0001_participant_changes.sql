@@ -1,6 +1,6 @@
 -- Whose data changed. A module whose tables hold data that another module derives from announces every insert,
 -- update and delete here with the trigger function below (one trigger per event: PostgreSQL allows transition
--- tables only on single-event triggers). The deriving module takes the rows (deletes them) in the transaction
+-- tables only on single-event triggers; `announce_participant_changes` creates them). The deriving module takes the rows (deletes them) in the transaction
 -- that recomputes those participants, so a change committed after it stays queued for the next time.
 -- Today one module derives: research, its eligibility facts.
 CREATE TABLE participant_changes (
@@ -23,5 +23,18 @@ BEGIN
     FROM (SELECT participant_id, count(*) OVER () AS total FROM new_rows) r;
   END IF;
   RETURN NULL;
+END;
+$$;
+
+-- How a module announces its table (which has a participant_id column): `SELECT announce_participant_changes(
+-- 'its_table')` in its migration, which creates the three triggers, named after the table.
+CREATE FUNCTION announce_participant_changes(target regclass) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION note_participant_changes()', target::text || '_inserted', target);
+  EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION note_participant_changes()', target::text || '_updated', target);
+  EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION note_participant_changes()', target::text || '_deleted', target);
 END;
 $$;
