@@ -3,7 +3,8 @@
  * loads the synthetic region (as `npm run bench -- region`), then a study's team asks for feasibility with five
  * criteria (age, sex, municipality, FINDRISC within 12 months, CGM wear) after the two required consents,
  * `--requests` times one after the other (after 3 warm-up requests), through the research service as the API
- * does. Reports p50/p95/max and the funnel.
+ * does, each after one member changed their research consent. Reports the first count's time (it recomputes
+ * every member's eligibility facts after the load), p50/p95/max and the funnel.
  *
  * Then the extract: `--extract-participants` (10,000) CGM wearers of the region take part in the study (those
  * of them without research consent grant it first, as members do on the web), the team asks for their CGM
