@@ -52,6 +52,15 @@ const LATE_DATA_DAYS = 30;
 /** Whether a task still waits for its data: neither done nor cancelled. */
 const PENDING = sql`t.completed_at IS NULL AND t.cancelled_at IS NULL`;
 
+/**
+ * Tasks `t` of a timepoint (of one participant, or all) that data can still complete: waiting, open, and not
+ * closed longer ago than late data is accepted.
+ */
+const stillCounting = (studyId: string, key: string, now: Date, participantId?: string) => sql`
+  t.study_id = ${studyId} AND t.timepoint = ${key} AND ${PENDING} AND t.opens_at <= ${now}
+  AND t.closes_at > ${new Date(now.getTime() - LATE_DATA_DAYS * 86_400_000)}
+  ${participantId ? sql`AND t.participant_id = ${participantId}` : sql``}`;
+
 /** The tasks of schedules (research/schedule.ts): planned per participant, completed from the data, notified. */
 export function createTaskStore(base: Db) {
   const db = base.withTables<Tables>();
@@ -113,9 +122,7 @@ export function createTaskStore(base: Db) {
       const result = await sql`
         WITH done AS (
           SELECT t.participant_id, t.id, d.done_at FROM study_tasks t CROSS JOIN LATERAL (${doneAt}) d
-          WHERE t.study_id = ${studyId} AND t.timepoint = ${key} AND ${PENDING} AND t.opens_at <= ${now}
-            AND t.closes_at > ${new Date(now.getTime() - LATE_DATA_DAYS * 86_400_000)}
-            ${participantId ? sql`AND t.participant_id = ${participantId}` : sql``}
+          WHERE ${stillCounting(studyId, key, now, participantId)}
             AND d.done_at IS NOT NULL)
         UPDATE study_tasks u SET completed_at = done.done_at FROM done
         WHERE u.participant_id = done.participant_id AND u.id = done.id`.execute(db);
@@ -137,9 +144,7 @@ export function createTaskStore(base: Db) {
       const result = await sql`
         WITH counted AS (
           SELECT t.participant_id, t.id, d.days FROM study_tasks t CROSS JOIN LATERAL (${days}) d
-          WHERE t.study_id = ${studyId} AND t.timepoint = ${key} AND ${PENDING} AND t.opens_at <= ${now}
-            AND t.closes_at > ${new Date(now.getTime() - LATE_DATA_DAYS * 86_400_000)}
-            ${participantId ? sql`AND t.participant_id = ${participantId}` : sql``})
+          WHERE ${stillCounting(studyId, key, now, participantId)})
         UPDATE study_tasks u
         SET data_days = counted.days, completed_at = CASE WHEN counted.days >= ${needed}::int THEN ${now}::timestamptz END
         FROM counted
